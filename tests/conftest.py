@@ -13,6 +13,8 @@ import pytest
 # Solution cells call check(); in the test suite a wrong answer there must fail the notebook, not
 # just print a cross. Kernels started by nbval inherit this environment.
 os.environ["CASPIAN_STRICT_CHECKS"] = "1"
+# Figures drawn by tests need no screen.
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
