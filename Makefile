@@ -9,13 +9,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 FIRST  := notebooks/00_start_here.ipynb
 
-.PHONY: lab test lint venv clean help
+.PHONY: lab test lint venv clean help geodata
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test   - run the test suite and every notebook (what CI runs)"
 	@echo "make lint   - ruff over the helper package, tests and notebooks"
 	@echo "make clean  - remove build folders (keeps .venv)"
+	@echo "make geodata - rebuild data/geo/ from Natural Earth (fetches world-atlas with npm once)"
 
 venv: $(STAMP)
 
@@ -32,6 +33,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+geodata: $(STAMP)
+	$(BIN)/python scripts/build_geodata.py
 
 clean:
 	rm -rf _build build output .pytest_cache

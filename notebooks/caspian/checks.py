@@ -49,6 +49,9 @@ class Result:
     def __bool__(self) -> bool:
         return bool(self.ok)
 
+    def _ipython_display_(self) -> None:
+        """Show nothing when a notebook cell ends with ``check(...)``: it already printed."""
+
 
 @dataclass
 class Exercise:
