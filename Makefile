@@ -9,13 +9,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 FIRST  := notebooks/00_start_here.ipynb
 
-.PHONY: lab test lint venv clean help geodata
+.PHONY: lab test lint venv clean help geodata student
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test   - run the test suite and every notebook (what CI runs)"
 	@echo "make lint   - ruff over the helper package, tests and notebooks"
 	@echo "make clean  - remove build folders (keeps .venv)"
+	@echo "make student - student copies without solutions in build/student/"
 	@echo "make geodata - rebuild data/geo/ from Natural Earth (fetches world-atlas with npm once)"
 
 venv: $(STAMP)
@@ -33,6 +34,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python -m pytest
+
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py
 
 geodata: $(STAMP)
 	$(BIN)/python scripts/build_geodata.py

@@ -108,6 +108,15 @@ def _load_all() -> None:
     _LOADED = True
 
 
+def _load_for(exercise_id: str) -> None:
+    """Import only the module of this exercise's lesson (``"02.3"`` → ``exercises/ex02.py``),
+    so a check in lesson 02 does not pay for lesson 03's imports."""
+    try:
+        importlib.import_module(f"caspian.exercises.ex{str(exercise_id).split('.')[0]}")
+    except ModuleNotFoundError:
+        _load_all()
+
+
 def registered() -> dict[str, Exercise]:
     """Return every registered exercise, keyed by id (used by the tests)."""
     _load_all()
@@ -135,9 +144,10 @@ def check(exercise_id: str, answer: object, *, quiet: bool = False) -> Result:
     Result
         Truthy when the answer is right.
     """
-    _load_all()
+    _load_for(exercise_id)
     ex = _REGISTRY.get(str(exercise_id))
     if ex is None:
+        _load_all()
         known = ", ".join(sorted(_REGISTRY)) or "none yet"
         result = Result(str(exercise_id), None,
                         f"there is no exercise with this id. Check the number in the exercise "

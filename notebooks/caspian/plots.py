@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.axes import Axes
@@ -103,8 +104,9 @@ def timeline(events: pd.DataFrame, *, lane: str = "event_type", ax: Axes | None 
                 marker=style.STATUS_MARKERS[status], color=style.STATUS_COLORS[status],
                 markeredgecolor="black", markeredgewidth=0.6, markersize=11, alpha=0.9,
                 gid=str(row["event_id"]))
+    label = None if label is None else list(label)
     if label:
-        wanted = ordered[ordered["event_id"].isin(list(label))]
+        wanted = ordered[ordered["event_id"].isin(label)]
         dates = list(wanted["date"])
         rows = [y_of[str(v)] for v in wanted[lane]]
         span = (ordered["date"].max() - ordered["date"].min()).days or 1
@@ -120,6 +122,9 @@ def timeline(events: pd.DataFrame, *, lane: str = "event_type", ax: Axes | None 
                     color="#444444")
     ax.set_yticks(range(len(lanes)), labels=list(reversed(lanes)))
     ax.set_ylim(-0.7, len(lanes) - 0.3)
+    span_years = (ordered["date"].max() - ordered["date"].min()).days / 365.25
+    ax.xaxis.set_major_locator(mdates.YearLocator(base=1 if span_years <= 12 else 2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlabel("Date (year)")
     ax.set_ylabel(lane.replace("_", " ").capitalize())
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)

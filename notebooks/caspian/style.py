@@ -46,6 +46,14 @@ STATUS_COLORS: dict[str, str] = {
 }
 """Colour for each claim status (always paired with :data:`STATUS_MARKERS`)."""
 
+STATUS_HATCHES: dict[str, str] = {
+    "confirmed": "",
+    "alleged": "//",
+    "disputed": "..",
+    "denied": "xx",
+}
+"""Hatch pattern for each claim status, for bar charts (the third cue besides colour and shape)."""
+
 MAP_COLORS: dict[str, str] = {
     "sea": "#CFE8F6",
     "land": "#F2F0EB",
