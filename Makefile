@@ -9,13 +9,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 FIRST  := notebooks/00_start_here.ipynb
 
-.PHONY: lab test lint venv clean help geodata student
+.PHONY: lab test lint venv clean help geodata student slides site browser-deps
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test   - run the test suite and every notebook (what CI runs)"
 	@echo "make lint   - ruff over the helper package, tests and notebooks"
 	@echo "make clean  - remove build folders (keeps .venv)"
+	@echo "make slides - reveal.js slides of every lesson in build/slides/ (works offline)"
+	@echo "make site   - the course website in build/site/ (executes every lesson; works offline)"
 	@echo "make student - student copies without solutions in build/student/"
 	@echo "make geodata - rebuild data/geo/ from Natural Earth (fetches world-atlas with npm once)"
 
@@ -32,8 +34,24 @@ lab: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint
+test: lint browser-deps
 	$(BIN)/python -m pytest
+
+# tests/test_browser.py drives headless Chromium. On a fresh CI machine (CI=true, root, apt-get)
+# install Debian's chromium first; anywhere else do nothing: the test then skips with a reason.
+browser-deps:
+	@if [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 \
+	    && ! command -v chromium >/dev/null 2>&1; then \
+	  echo "CI: installing chromium for tests/test_browser.py"; \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } \
+	    || echo "could not install chromium: tests/test_browser.py will skip"; \
+	fi
+
+slides: $(STAMP)
+	$(BIN)/python scripts/build_slides.py
+
+site: $(STAMP)
+	$(BIN)/python scripts/build_site.py
 
 student: $(STAMP)
 	$(BIN)/python scripts/make_student.py

@@ -33,7 +33,7 @@ def conda_requirements(path: Path) -> dict[str, str]:
                 deps[name] = spec
             continue
         name, spec = parse_requirement(dep)
-        if name != "python":
+        if name not in ("python", "pip"):
             deps[name] = spec
     return deps
 
