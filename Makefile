@@ -9,13 +9,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
 FIRST  := notebooks/00_start_here.ipynb
 
-.PHONY: lab test lint venv clean help geodata student slides site browser-deps
+.PHONY: lab test lint venv clean help geodata student slides site browser-deps bench test-latest
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first use)"
 	@echo "make test   - run the test suite and every notebook (what CI runs)"
 	@echo "make lint   - ruff over the helper package, tests and notebooks"
 	@echo "make clean  - remove build folders (keeps .venv)"
+	@echo "make bench  - time each lesson (median of 3 fresh-kernel runs) and its peak memory"
+	@echo "make test-latest - the tests with the newest release of every dependency (.venv-latest)"
 	@echo "make slides - reveal.js slides of every lesson in build/slides/ (works offline)"
 	@echo "make site   - the course website in build/site/ (executes every lesson; works offline)"
 	@echo "make student - student copies without solutions in build/student/"
@@ -46,6 +48,12 @@ browser-deps:
 	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } \
 	    || echo "could not install chromium: tests/test_browser.py will skip"; \
 	fi
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+test-latest:
+	PYTHON=$(PYTHON) scripts/test_latest.sh
 
 slides: $(STAMP)
 	$(BIN)/python scripts/build_slides.py
