@@ -290,3 +290,13 @@ def test_relations_known_from_never_precedes_start():
     assert rel["known_from"].notna().all()
     dated = rel[rel["start"].notna()]
     assert (dated["known_from"] == dated["start"]).all()
+
+
+def test_secondary_dates_keep_their_precision():
+    events = data.load_events().set_index("event_id")
+    raw = data.load_table("events").set_index("event_id")
+    for col in ("occurred", "announced"):
+        known = events[f"{col}_date"].notna()
+        assert events.loc[known, f"{col}_precision"].isin(["day", "month", "year"]).all()
+        assert events.loc[~known, f"{col}_precision"].isna().all()
+    assert len(raw) == len(events)

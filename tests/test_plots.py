@@ -91,6 +91,6 @@ def test_missing_column_is_a_clear_error():
         plots.timeline(tiny().drop(columns="status"))
 
 
-def test_close_labels_are_stacked():
-    dates = [pd.Timestamp("2012-01-01"), pd.Timestamp("2012-01-10"), pd.Timestamp("2015-01-01")]
-    assert plots._label_offsets(dates, [0, 0, 0], min_days=100) == [0, 1, 0]
+def test_overlapping_labels_are_stacked():
+    spans = [(0, 100), (50, 150), (200, 300), (0, 100)]
+    assert plots._label_offsets(spans, [0, 0, 0, 1]) == [0, 1, 0, 0]

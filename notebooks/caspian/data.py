@@ -359,8 +359,12 @@ def _typed(name: str, frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
         col, ftype = fld["name"], fld.get("type", "string")
         cons = fld.get("constraints", {})
         if fld.get("x-partial-date"):
-            out[col] = pd.to_datetime(out[col].map(
+            raw = out[col]
+            out[col] = pd.to_datetime(raw.map(
                 lambda v: _parse_partial_date(v) if isinstance(v, str) else pd.NaT))
+            if name == "events" and col in ("occurred_date", "announced_date"):
+                out[col.replace("_date", "_precision")] = raw.map(
+                    lambda v: _precision(v) if isinstance(v, str) else pd.NA).astype("string")
         elif ftype == "integer":
             out[col] = pd.to_numeric(out[col]).astype("Int64")
         elif ftype == "number":

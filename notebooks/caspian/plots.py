@@ -34,15 +34,18 @@ def lane_order(events: pd.DataFrame, lane: str) -> list[str]:
     return list(dict.fromkeys(events.sort_values("date")[lane].dropna().astype(str)))
 
 
-def _label_offsets(dates: list[pd.Timestamp], lanes: list[int], min_days: float) -> list[int]:
-    """Stack labels that would sit too close in time in the same lane: 0, 1, 2, ... levels up."""
+def _label_offsets(spans: list[tuple[float, float]], lanes: list[int]) -> list[int]:
+    """Stack labels whose horizontal extents overlap in the same lane: levels 0, 1, 2, ...
+
+    ``spans`` are (left, right) extents of each label in any common unit (here: days).
+    """
     levels: list[int] = []
-    last: dict[tuple[int, int], pd.Timestamp] = {}
-    for date, lane in zip(dates, lanes, strict=True):
+    taken: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for (left, right), lane in zip(spans, lanes, strict=True):
         level = 0
-        while (lane, level) in last and (date - last[(lane, level)]).days < min_days:
+        while any(left < hi and lo < right for lo, hi in taken.get((lane, level), [])):
             level += 1
-        last[(lane, level)] = date
+        taken.setdefault((lane, level), []).append((left, right))
         levels.append(level)
     return levels
 
@@ -75,7 +78,9 @@ def timeline(events: pd.DataFrame, *, lane: str = "event_type", ax: Axes | None 
     Returns
     -------
     matplotlib.figure.Figure
-        Each event is one ``Line2D`` artist whose ``gid`` is its ``event_id``.
+        Each event is one ``Line2D`` artist whose ``gid`` is its ``event_id``. Assign it
+        (``fig = plots.timeline(...)``): left as a cell's last expression, Jupyter shows the
+        figure twice.
 
     Raises
     ------
@@ -107,19 +112,29 @@ def timeline(events: pd.DataFrame, *, lane: str = "event_type", ax: Axes | None 
     label = None if label is None else list(label)
     if label:
         wanted = ordered[ordered["event_id"].isin(label)]
-        dates = list(wanted["date"])
+        start, end = ordered["date"].min(), ordered["date"].max()
+        span_days = max((end - start).days, 1)
+        width_pt = fig.get_figwidth() * 72 * 0.75  # the axes take about three quarters
+        days_per_char = span_days * 0.6 * style.MIN_FONT_SIZE / width_pt
+        texts = [str(t) for t in wanted[label_column]]
+        late = [d > start + (end - start) * 0.6 for d in wanted["date"]]  # these point left
+        spans = []
+        for date, text, left in zip(wanted["date"], texts, late, strict=True):
+            x, w = (date - start).days, (len(text) + 2) * days_per_char
+            spans.append((x - w, x) if left else (x, x + w))
         rows = [y_of[str(v)] for v in wanted[lane]]
-        span = (ordered["date"].max() - ordered["date"].min()).days or 1
-        levels = _label_offsets(dates, rows, min_days=span / 9)
-        for date, y, level, text in zip(dates, rows, levels, wanted[label_column], strict=True):
-            ax.annotate(text, (date, y), xytext=(6, 12 + 16 * level), textcoords="offset points",
-                        fontsize=style.MIN_FONT_SIZE, ha="left", va="bottom",
+        levels = _label_offsets(spans, rows)
+        for date, y, level, text, left in zip(wanted["date"], rows, levels, texts, late,
+                                              strict=True):
+            ax.annotate(text, (date, y), xytext=(-6 if left else 6, 12 + 16 * level),
+                        textcoords="offset points", fontsize=style.MIN_FONT_SIZE,
+                        ha="right" if left else "left", va="bottom",
                         arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.8})
     if mark_seed:
         ax.axvline(SEED_DATE, color="#444444", linestyle="--", linewidth=1.2, zorder=0)
-        ax.annotate("seed article\n7 May 2012", (SEED_DATE, len(lanes) - 0.5), xytext=(4, 0),
-                    textcoords="offset points", fontsize=style.MIN_FONT_SIZE, va="top",
-                    color="#444444")
+        ax.annotate("seed article, 7 May 2012", (SEED_DATE, 0.01),
+                    xycoords=("data", "axes fraction"), xytext=(4, 0), textcoords="offset points",
+                    fontsize=style.MIN_FONT_SIZE, va="bottom", color="#444444")
     ax.set_yticks(range(len(lanes)), labels=list(reversed(lanes)))
     ax.set_ylim(-0.7, len(lanes) - 0.3)
     span_years = (ordered["date"].max() - ordered["date"].min()).days / 365.25
