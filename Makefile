@@ -30,8 +30,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
 
+# Token authentication stays on; the server listens on this machine only. Jupyter refuses to
+# run as root (containers, some classroom VMs) unless told: that flag changes nothing else.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(FIRST)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(FIRST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
