@@ -73,7 +73,7 @@ class Lesson:
 def lesson_paths(only: list[str] | None = None) -> list[Path]:
     """Every lesson notebook, in course order (``00_…``, ``01_…``, …).
 
-    ``only``: lesson numbers or stems to keep (``["01", "02_timeline_of_plots"]``), for a quick
+    ``only``: lesson numbers or stems to keep (``["01", "03_timeline_of_plots"]``), for a quick
     build of the lesson being written.
     """
     paths = sorted(NOTEBOOKS.glob(LESSON_GLOB))

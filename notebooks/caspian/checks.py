@@ -1,6 +1,6 @@
 """Self-checks for the exercises.
 
-After an exercise, a learner runs ``check("02.3", answer)``. The check compares the answer with one
+After an exercise, a learner runs ``check("03.3", answer)``. The check compares the answer with one
 computed *from the course data* (so it stays right when a row is added), and prints either
 
 * ✓ and one sentence on why the answer is right, or
@@ -109,8 +109,8 @@ def _load_all() -> None:
 
 
 def _load_for(exercise_id: str) -> None:
-    """Import only the module of this exercise's lesson (``"02.3"`` → ``exercises/ex02.py``),
-    so a check in lesson 02 does not pay for lesson 03's imports."""
+    """Import only the module of this exercise's lesson (``"03.3"`` → ``exercises/ex03.py``),
+    so a check in lesson 03 does not pay for lesson 05's imports."""
     try:
         importlib.import_module(f"caspian.exercises.ex{str(exercise_id).split('.')[0]}")
     except ModuleNotFoundError:
@@ -133,7 +133,7 @@ def check(exercise_id: str, answer: object, *, quiet: bool = False) -> Result:
     Parameters
     ----------
     exercise_id : str
-        The exercise number as in its heading, e.g. ``"02.3"``.
+        The exercise number as in its heading, e.g. ``"03.3"``.
     answer : object
         Your answer: a number, a string, a list of names (any order), a Series or DataFrame.
     quiet : bool, default False

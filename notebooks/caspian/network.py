@@ -15,7 +15,7 @@ How a row becomes an edge
 
 Three views of the same graph: :func:`draw_network` (a node-link drawing),
 :func:`relation_matrix` (an actor × actor table, e.g. for a heat map) and :func:`draw_map`
-(the ties as arcs on :func:`caspian.maps.base_map`). Each view hides something; lesson 03 says what.
+(the ties as arcs on :func:`caspian.maps.base_map`). Each view hides something; lesson 05 says what.
 
 Examples
 --------

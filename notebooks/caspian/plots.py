@@ -2,7 +2,7 @@
 
 :func:`timeline` draws one marker per event along a time axis, in horizontal lanes (by event type
 by default), with marker shape and colour showing the claim's status, so status can be read
-without colour. Lesson 02 builds the same figure step by step before calling this function.
+without colour. Lesson 03 builds the same figure step by step before calling this function.
 """
 
 from __future__ import annotations

@@ -1,215 +1,144 @@
-"""Exercises of lesson 02 (A timeline of plots).
+"""Exercises of lesson 02 (The Caspian region: a geography).
 
-Every expected answer is computed from the course tables when a check runs, never typed in, so the
-checks stay right when a row is added. The hints name the usual mistakes: a tie hidden by
-``idxmax``, counting separators instead of ids, Iranian bodies listed by hand, and dates known
-only to the month treated as exact.
+Every expected answer is computed from the course data when a check runs, never typed in, so the
+checks stay right if the base map is rebuilt. The hints name the usual mistakes: areas in square
+degrees, metres instead of kilometres, a border counted only in part.
 """
 
 from __future__ import annotations
 
-import numbers
+import math
 
-import pandas as pd
-
-from caspian import data
+from caspian import data, maps
 from caspian.checks import exercise, expect_number, expect_set
 
-GOVERNMENT_KINDS = ("state", "government agency")
-"""Actor kinds that speak for a state (used by 02.3)."""
+
+def _country(iso: str, crs: str = maps.CRS_WGS84):
+    countries = maps.load_countries().to_crs(crs)
+    return countries.loc[countries["iso_a3"] == iso, "geometry"].item()
 
 
-# --- 02.1 -------------------------------------------------------------------------------------
+def azerbaijan_area_km2() -> float:
+    """Azerbaijan's area in the equal-area CRS, in km² (the answer to 02.1)."""
+    return _country("AZE", maps.CRS_EQUAL_AREA).area / 1e6
 
 
-def foiled_plots_per_year(country: str = "AZE", types: tuple[str, ...] = ("foiled plot",),
-                          ) -> pd.Series:
-    """Events of ``types`` placed in ``country``, counted by the year of ``date``."""
-    events = data.events_gdf()
-    chosen = events[(events["country"] == country) & events["event_type"].isin(types)]
-    return chosen.groupby(chosen["date"].dt.year).size()
+def iran_neighbours() -> set[str]:
+    """ISO codes of the countries whose outline touches Iran's (the answer to 02.2)."""
+    countries = maps.load_countries().dropna(subset=["iso_a3"])
+    return set(countries.loc[countries.touches(_country("IRN")), "iso_a3"])
 
 
-def busiest_years(counts: pd.Series) -> set[str]:
-    """Every year whose count equals the maximum (ties included), as strings."""
-    return {str(year) for year in counts.index[counts == counts.max()]}
+def azerbaijan_iran_border_km() -> float:
+    """Length of the land border between Azerbaijan and Iran, in km (the answer to 02.3)."""
+    aze, irn = (_country(iso, maps.CRS_EQUAL_AREA) for iso in ("AZE", "IRN"))
+    return aze.boundary.intersection(irn.boundary).length / 1000
 
 
-def _as_list(answer: object) -> list[str] | None:
-    """One value or a collection → a list of strings (2012.0 → '2012'); None if not that."""
-    if isinstance(answer, (numbers.Integral, str)):
-        answer = [answer]
-    if isinstance(answer, pd.Series):
-        answer = answer.tolist()
-    try:
-        items = list(answer)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-    out = []
-    for item in items:
-        if isinstance(item, numbers.Real) and float(item).is_integer():
-            item = int(item)
-        out.append(str(item).strip())
-    return out
+def baku_tel_aviv_km() -> float:
+    """Great-circle distance from Baku to Tel Aviv, in km (the answer to 02.4)."""
+    places = data.load_places().set_index("place_id")
+    (lon1, lat1), (lon2, lat2) = (places.loc[p, ["lon", "lat"]] for p in ("baku", "tel-aviv"))
+    return maps.great_circle_km(lon1, lat1, lon2, lat2)
 
 
-def _wrong_02_1() -> list[object]:
-    right = busiest_years(foiled_plots_per_year())
-    counts = foiled_plots_per_year()
-    candidates = [
-        [int(counts.idxmax())],                                   # idxmax hides a tie
-        sorted(int(y) for y in busiest_years(
-            foiled_plots_per_year(types=("foiled plot", "arrests")))),  # arrests included
-        sorted(int(y) for y in counts.index),                     # every year with a plot
-        [int(counts.idxmin())],
-    ]
-    unique = {tuple(c): c for c in candidates}.values()
-    return [c for c in unique if {str(y) for y in c} != right]
+def _wrong_01_1() -> list[float]:
+    aze = _country("AZE")
+    return [aze.area, azerbaijan_area_km2() * 1e6, azerbaijan_area_km2() * 1.8]
 
 
-@exercise("02.1", "The busiest years for foiled plots in Azerbaijan", wrong=_wrong_02_1)
-def _ex02_1(answer):
-    counts = foiled_plots_per_year()
-    right = busiest_years(counts)
-    if isinstance(answer, pd.Series) and pd.api.types.is_integer_dtype(answer.index):
-        answer = answer.index  # counts indexed by year: the years are the answer
-    years = _as_list(answer)
-    if years is None:
-        return False, "give the year(s) as a list of numbers, e.g. [2009, 2015]."
-    got = set(years)
-    if got and got < right:
-        return False, ("a year is missing. If you used `idxmax()`: it returns only the first of "
-                       "tied maxima, so keep every year where `counts == counts.max()`. And count "
-                       "only event_type 'foiled plot', not arrests.")
-    if got and got != right and not got <= {str(y) for y in counts.index}:
-        return False, ("a year in your answer has no foiled plot placed in Azerbaijan. Keep only "
-                       "event_type 'foiled plot' (not arrests) and country 'AZE' from "
-                       "`data.events_gdf()`.")
-    if len(right) > 1:
-        why = (f"{' and '.join(sorted(right))} each have {counts.max()} foiled plots placed in "
-               "Azerbaijan: a tie, which `idxmax()` alone would have hidden.")
-    else:
-        why = f"{min(right)} has the most foiled plots placed in Azerbaijan ({counts.max()})."
-    return expect_set(years, right, what="years", why=why)
-
-
-# --- 02.2 -------------------------------------------------------------------------------------
-
-
-def events_with_n_sources(n: int) -> set[str]:
-    """event_id of the events that cite exactly ``n`` sources."""
-    events = data.load_events()
-    count = events["source_ids"].str.split(";").str.len()
-    return set(events.loc[count == n, "event_id"])
-
-
-def _wrong_02_2() -> list[object]:
-    right = sorted(events_with_n_sources(1))
-    candidates = [sorted(events_with_n_sources(2)), right[:-1], right + ["E002"]]
-    return [c for c in candidates if set(c) != set(right)]
-
-
-@exercise("02.2", "Events that rest on a single source", wrong=_wrong_02_2)
-def _ex02_2(answer):
-    right = events_with_n_sources(1)
-    names = _as_list(answer)  # any collection of ids, as strings
-    if names is not None and {n.upper() for n in names} == events_with_n_sources(2) != right:
-        return False, ("these events cite two sources each. Counting the ';' separators gives "
-                       "one less than the number of ids: split the column, then count the pieces.")
-    return expect_set(
-        answer, right, what="event ids",
-        why=f"{len(right)} events cite only one source; lesson 04 asks how much weight such a "
-            "row can bear.",
-    )
-
-
-# --- 02.3 -------------------------------------------------------------------------------------
-
-
-def denials_by(country: str = "IRN", ids: tuple[str, ...] | None = None,
-               status: str | None = None) -> int:
-    """How many events list, in ``denied_by``, a state body of ``country`` (or one of ``ids``)."""
-    events = data.load_events()
-    actors = data.load_actors()
-    if ids is None:
-        gov = actors[(actors["country"] == country) & actors["kind"].isin(GOVERNMENT_KINDS)]
-        ids = tuple(gov["actor_id"])
-    if status is not None:
-        events = events[events["status"] == status]
-    denials = events[["event_id", "denied_by"]].assign(
-        actor_id=events["denied_by"].str.split(";")).explode("actor_id")
-    return denials.loc[denials["actor_id"].isin(list(ids)), "event_id"].nunique()
-
-
-def _wrong_02_3() -> list[object]:
-    right = denials_by()
-    candidates = [denials_by(ids=("irn",)), denials_by(ids=("irn", "irn-mfa")),
-                  denials_by(status="denied"), right + 1]
-    return [c for c in dict.fromkeys(candidates) if c != right]
-
-
-@exercise("02.3", "Events an Iranian state body denied", wrong=_wrong_02_3)
-def _ex02_3(answer):
-    right = denials_by()
-    only_irn = denials_by(ids=("irn",))
-    by_hand = denials_by(ids=("irn", "irn-mfa"))
-    only_status = denials_by(status="denied")
+@exercise("02.1", "Azerbaijan's area in km²", wrong=_wrong_01_1)
+def _ex01_1(answer):
+    expected = azerbaijan_area_km2()
     return expect_number(
-        answer, right,
-        why=f"{right} events name an Iranian state body in denied_by. Some of them have the "
-            "status 'disputed', not 'denied': a denial does not settle a dispute.",
+        answer, expected, rel_tol=0.01,
+        why=f"Azerbaijan covers about {expected:,.0f} km² in the equal-area CRS, close to the "
+            "86,600 km² of the CIA World Factbook (2006).",
         hints=[
-            (lambda v: v == only_irn != right,
-             "you counted only the id 'irn'. Iran's foreign ministry and other bodies deny things "
-             "under their own ids: find them in the actors table (country 'IRN')."),
-            (lambda v: v == by_hand != right,
-             "close: you listed Iranian ids by hand and missed one. Let the actors table find "
-             "them: actors whose country is 'IRN' and whose kind is a state or government agency."),
-            (lambda v: v == only_status != right,
-             "you kept only events whose status is 'denied'. An event can name a denier and still "
-             "be 'disputed' (see data/README.md): filter on denied_by, not on status."),
+            (lambda v: v < 100, "this looks like square degrees: project the countries with "
+                                "`.to_crs(maps.CRS_EQUAL_AREA)` before taking `.area`."),
+            (lambda v: v > 1e9, "this looks like square metres: divide by 1,000,000 (1 km² is "
+                                "1,000 m × 1,000 m)."),
+            (lambda v: 1.3 < v / expected < 2.2, "too big by a factor of about 1.7: was the CRS "
+                                                 "Web Mercator (EPSG:3857)? It inflates areas "
+                                                 "away from the equator. Use maps.CRS_EQUAL_AREA."),
         ],
     )
 
 
-# --- 02.4 -------------------------------------------------------------------------------------
+def _wrong_01_2() -> list[list[str]]:
+    right = sorted(iran_neighbours())
+    return [right + ["IRN"], right[1:], right + ["RUS", "KAZ"]]
 
 
-def announcement_gaps(day_precision_only: bool = True) -> pd.Series:
-    """Days from occurrence to announcement, for events where the table gives both dates."""
-    events = data.load_events()
-    if day_precision_only:
-        events = events[events["date_precision"] == "day"]
-    occurred = events["date"].where(events["date_kind"] == "occurred", events["occurred_date"])
-    announced = events["date"].where(events["date_kind"] == "announced",
-                                     events["announced_date"])
-    gap = (announced - occurred).dt.days
-    return gap.set_axis(events["event_id"]).dropna().astype(int)
+@exercise("02.2", "Iran's land neighbours", wrong=_wrong_01_2)
+def _ex01_2(answer):
+    try:
+        names = None if isinstance(answer, str) else {str(a).upper() for a in list(answer)}
+    except TypeError:
+        names = None
+    if names is not None and "IRN" in names:
+        return False, ("Iran is in your list: a country always intersects itself. Drop it (e.g. "
+                       "`neighbours[neighbours['iso_a3'] != 'IRN']`), or use `touches`.")
+    if names is not None and any(len(n) != 3 for n in names):
+        return False, "give ISO alpha-3 codes (the `iso_a3` column, e.g. 'TUR'), not names."
+    return expect_set(answer, iran_neighbours(), what="country codes",
+                      why="Iran's outline touches seven countries; the Caspian coast does not "
+                          "count as a land border, so Russia and Kazakhstan are not among them.")
 
 
-def _wrong_02_4() -> list[object]:
-    right = int(announcement_gaps().max())
-    candidates = [int(announcement_gaps(day_precision_only=False).max()), -right,
-                  int(announcement_gaps().median())]
-    return [c for c in dict.fromkeys(candidates) if c != right]
-
-
-@exercise("02.4", "The longest wait for an announcement", wrong=_wrong_02_4)
-def _ex02_4(answer):
-    gaps = announcement_gaps()
-    right = int(gaps.max())
-    loose = int(announcement_gaps(day_precision_only=False).max())
+@exercise("02.3", "The Azerbaijan–Iran border",
+          wrong=lambda: [*_border_parts(), azerbaijan_iran_border_km() * 1000])
+def _ex01_3(answer):
+    expected = azerbaijan_iran_border_km()
+    main_only, exclave_only = _border_parts()
     return expect_number(
-        answer, right,
-        why=f"{right} days, for {gaps.idxmax()}: the longest gap among events whose date is known "
-            "to the day.",
+        answer, expected, rel_tol=0.02,
+        why=f"about {expected:,.0f} km in two pieces: the main part of Azerbaijan and the "
+            "Nakhchivan exclave. The CIA World Factbook (2006) gives 432 + 179 = 611 km.",
         hints=[
-            (lambda v: v == loose != right,
-             "this gap starts from a date known only to the month, which the loader set to the "
-             "1st: keep only rows whose date_precision is 'day'."),
-            (lambda v: v == -right, "right size, wrong sign: subtract the occurrence date from the "
-                                    "announcement date."),
-            (lambda v: v == int(gaps.median()) != right,
-             "that is the median gap; the question asks for the longest one (`.max()`)."),
+            (lambda v: v < 20, "this looks like degrees: project both countries to "
+                               "maps.CRS_EQUAL_AREA before taking `.length`."),
+            (lambda v: v > 1e5, "this looks like metres: divide by 1,000."),
+            (lambda v: math.isclose(v, main_only, rel_tol=0.03)
+             or math.isclose(v, exclave_only, rel_tol=0.03),
+             "you have only one piece of the border: Azerbaijan's Nakhchivan exclave also "
+             "borders Iran. Intersect the whole outlines (`.boundary` of each multipolygon)."),
+            (lambda v: v > 2 * expected, "too long: intersect the two *boundaries* (lines); "
+                                         "the whole outline of a country is much longer."),
+        ],
+    )
+
+
+def _border_parts() -> tuple[float, float]:
+    aze, irn = (_country(iso, maps.CRS_EQUAL_AREA) for iso in ("AZE", "IRN"))
+    parts = sorted(aze.geoms, key=lambda p: p.area, reverse=True)[:2]
+    main, exclave = (p.boundary.intersection(irn.boundary).length / 1000 for p in parts)
+    return main, exclave
+
+
+def _wrong_01_4() -> list[float]:
+    places = data.load_places().set_index("place_id")
+    (lon1, lat1), (lon2, lat2) = (places.loc[p, ["lon", "lat"]] for p in ("baku", "tel-aviv"))
+    return [maps.great_circle_km(lat1, lon1, lat2, lon2), baku_tel_aviv_km() * 1000,
+            math.hypot(lon2 - lon1, lat2 - lat1)]
+
+
+@exercise("02.4", "Baku to Tel Aviv", wrong=_wrong_01_4)
+def _ex01_4(answer):
+    expected = baku_tel_aviv_km()
+    places = data.load_places().set_index("place_id")
+    (lon1, lat1), (lon2, lat2) = (places.loc[p, ["lon", "lat"]] for p in ("baku", "tel-aviv"))
+    swapped = maps.great_circle_km(lat1, lon1, lat2, lon2)
+    return expect_number(
+        answer, expected, rel_tol=0.01,
+        why=f"about {expected:,.0f} km along the great circle, the shortest path on the globe.",
+        hints=[
+            (lambda v: v < 50, "this looks like a distance in degrees (Pythagoras on lon/lat): "
+                               "use `maps.great_circle_km(lon1, lat1, lon2, lat2)`."),
+            (lambda v: v > 1e5, "this looks like metres: divide by 1,000."),
+            (lambda v: math.isclose(v, swapped, rel_tol=0.01),
+             "latitude and longitude are swapped: `great_circle_km` takes longitude first "
+             "(x, then y)."),
         ],
     )

@@ -1,7 +1,7 @@
-"""Exercises of lesson 04 (Weighing the evidence).
+"""Exercises of lesson 06 (Weighing the evidence).
 
 Expected answers are computed from the course tables when a check runs, so they stay right when a
-row is added. The one exception is exercise 04.4: classifying statements of the seed article is an
+row is added. The one exception is exercise 06.4: classifying statements of the seed article is an
 act of reading, so its expected answer is the course's own reading (:data:`COURSE_READING`), with
 the reasons given in the lesson's solution. The hints name the usual mistakes: counting ``;``
 separators instead of ids, counting sources instead of publishers, matching text case-sensitively.
@@ -69,7 +69,7 @@ def notes_mentioning(pattern: str, case: bool = False) -> int:
     return int(notes.str.contains(pattern, case=case, na=False).sum())
 
 
-# --- 04.1 -----------------------------------------------------------------------------------------
+# --- 06.1 -----------------------------------------------------------------------------------------
 
 
 def _wrong_04_1() -> list:
@@ -77,7 +77,7 @@ def _wrong_04_1() -> list:
     return [int((n == 2).sum()), int((n <= 2).sum()), int((n > 1).sum())]
 
 
-@exercise("04.1", "Events that rest on a single source", wrong=_wrong_04_1)
+@exercise("06.1", "Events that rest on a single source", wrong=_wrong_04_1)
 def _ex04_1(answer):
     n = sources_per_event()
     expected = int((n == 1).sum())
@@ -98,7 +98,7 @@ def _ex04_1(answer):
     )
 
 
-# --- 04.2 -----------------------------------------------------------------------------------------
+# --- 06.2 -----------------------------------------------------------------------------------------
 
 
 SEVERAL_OUTLETS_EVENT = "E023"
@@ -110,7 +110,7 @@ def _wrong_04_2() -> list:
     return [int(n[SEVERAL_OUTLETS_EVENT]), 1]
 
 
-@exercise("04.2", "Sources versus publishers", wrong=_wrong_04_2)
+@exercise("06.2", "Sources versus publishers", wrong=_wrong_04_2)
 def _ex04_2(answer):
     expected = len(publishers_of(SEVERAL_OUTLETS_EVENT))
     n_sources = int(sources_per_event()[SEVERAL_OUTLETS_EVENT])
@@ -129,7 +129,7 @@ def _ex04_2(answer):
     )
 
 
-# --- 04.3 -----------------------------------------------------------------------------------------
+# --- 06.3 -----------------------------------------------------------------------------------------
 
 
 def _wrong_04_3() -> list:
@@ -140,7 +140,7 @@ def _wrong_04_3() -> list:
     return [sorted(aze_any), sorted(alleged_aze_anywhere), sorted(aze_alleged)[:-1]]
 
 
-@exercise("04.3", "Resting on Azerbaijan's word alone", wrong=_wrong_04_3)
+@exercise("06.3", "Resting on Azerbaijan's word alone", wrong=_wrong_04_3)
 def _ex04_3(answer):
     expected = one_government_events("AZE", statuses=("alleged",))
     names = answer if isinstance(answer, str) else None
@@ -163,7 +163,7 @@ def _ex04_3(answer):
                           "alone, with no confirmation and no public rebuttal found.")
 
 
-# --- 04.4 -----------------------------------------------------------------------------------------
+# --- 06.4 -----------------------------------------------------------------------------------------
 
 
 CATEGORIES = ("fact", "claim", "inference")
@@ -179,7 +179,7 @@ COURSE_READING: dict[int, str] = {
     7: "claim",
     8: "inference",
 }
-"""The course's reading of the eight paraphrased statements in lesson 04 (one interpretation; the
+"""The course's reading of the eight paraphrased statements in lesson 06 (one interpretation; the
 lesson's solution gives the reasons)."""
 
 
@@ -205,7 +205,7 @@ def _wrong_04_4() -> list:
     return [dict.fromkeys(COURSE_READING, "fact"), swapped, list(COURSE_READING.values())[:-1]]
 
 
-@exercise("04.4", "Fact, claim or inference?", wrong=_wrong_04_4)
+@exercise("06.4", "Fact, claim or inference?", wrong=_wrong_04_4)
 def _ex04_4(answer):
     if isinstance(answer, str):
         return False, "give one label per statement: a dict such as {1: 'fact', 2: 'claim', ...}."
@@ -232,7 +232,7 @@ def _ex04_4(answer):
                   "gives the reasons for each statement.")
 
 
-# --- 04.5 -----------------------------------------------------------------------------------------
+# --- 06.5 -----------------------------------------------------------------------------------------
 
 
 DISAGREEMENT_PATTERN = "differ|disagree"
@@ -243,7 +243,7 @@ def _wrong_04_5() -> list:
             notes_mentioning("disagree")]
 
 
-@exercise("04.5", "How often do the sources disagree?", wrong=_wrong_04_5)
+@exercise("06.5", "How often do the sources disagree?", wrong=_wrong_04_5)
 def _ex04_5(answer):
     expected = notes_mentioning(DISAGREEMENT_PATTERN)
     total = len(data.load_events())
