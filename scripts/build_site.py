@@ -203,9 +203,8 @@ def bibliography_page(lessons: list[Lesson], nav: str) -> str:
     sources = sorted(read_csv("sources"), key=lambda r: (r["author"].lower(), r["date"]))
     cited: dict[str, list[str]] = defaultdict(list)
     for table, key in CITING_TABLES.items():
-        for row in read_csv(table):
-            for sid in filter(None, row["source_ids"].split(";")):
-                cited[sid].append(f"{table} {row[key]}")
+        for row in read_csv(f"{table[:-1]}_sources"):  # link table: one row per (id, source)
+            cited[row["source_id"]].append(f"{table} {row[key]}")
     used_in: dict[str, list[str]] = defaultdict(list)
     for lesson in lessons:
         text = "\n".join(c.source for c in lesson.nb.cells)
@@ -239,7 +238,8 @@ def bibliography_page(lessons: list[Lesson], nav: str) -> str:
                      f'<code>{e["source_id"]}</code>{notes}{cite}</li>')
     body = (f"<h1>Bibliography</h1><p>All {len(sources)} sources of the course, generated from "
             f"<code>data/sources.csv</code> ({summary}). Each entry's id is what the tables' "
-            "<code>source_ids</code> columns and the lessons' <em>Sources</em> sections cite; "
+            "<code>*_sources.csv</code> link tables and the lessons' <em>Sources</em> sections "
+            "cite; "
             "<em>Cited by</em> lists the lessons and table rows that use it. A source being listed "
             "is not an endorsement: the tables record who made each claim and who denied it.</p>"
             f'<ol class="bibliography">{"".join(items)}</ol>')

@@ -4,6 +4,12 @@ The schema is ``data/datapackage.json`` (a Frictionless Data Package): field typ
 fields, allowed values, patterns, primary keys and foreign keys. This module reads it rather than
 repeating it, so a column added there is checked here.
 
+Many-to-many facts (which sources an event cites, who claimed or denied it) live in *link
+tables* such as ``data/event_sources.csv`` (one row per event and source). :func:`load_events`
+and the other entity loaders also return them the familiar *wide* way, as ``;``-joined strings
+(``source_ids``, ``claimed_by``, ...); :func:`load_event_sources` and friends return the link
+tables themselves.
+
 A table that breaks the schema raises :class:`DataError`, whose message lists *every* problem
 found, each naming the file, the row as a spreadsheet shows it (the header is row 1), the column,
 the bad value and what was expected::
@@ -36,7 +42,27 @@ import pandas as pd
 from caspian import paths
 
 TABLES = ("sources", "places", "actors", "events", "relations")
-"""The course's tables, in the order their foreign keys need them."""
+"""The course's entity tables (one row per source, place, actor, event, relation)."""
+
+LINK_TABLES = ("place_sources", "actor_sources", "event_sources", "event_actors",
+               "relation_sources", "relation_actors")
+"""The link tables: one row per (thing, source) or (thing, role, actor)."""
+
+ALL_TABLES = TABLES + LINK_TABLES
+"""Every table, in the order their foreign keys need them."""
+
+# Wide convenience columns the entity loaders derive from the link tables:
+# table -> [(column, inserted after this column, link table, role or None)].
+WIDE_COLUMNS: dict[str, list[tuple[str, str, str, str | None]]] = {
+    "places": [("source_ids", "kind", "place_sources", None)],
+    "actors": [("source_ids", "description", "actor_sources", None)],
+    "events": [("perpetrator_alleged", "place_id", "event_actors", "perpetrator_alleged"),
+               ("claimed_by", "target", "event_actors", "claimed_by"),
+               ("denied_by", "status", "event_actors", "denied_by"),
+               ("source_ids", "injured", "event_sources", None)],
+    "relations": [("alleged_by", "status", "relation_actors", "alleged_by"),
+                  ("source_ids", "summary", "relation_sources", None)],
+}
 
 _MAX_SHOWN = 25
 
@@ -114,6 +140,9 @@ def _precision(text: str) -> str:
     return {4: "year", 7: "month", 10: "day"}.get(len(text), "?")
 
 
+_ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+
+
 def _check_cell(value: str, fld: dict, where: str, report: Report, today: dt.date) -> None:
     """Check one non-empty cell against its field definition."""
     cons = fld.get("constraints", {})
@@ -158,9 +187,8 @@ def _check_cell(value: str, fld: dict, where: str, report: Report, today: dt.dat
                                  "the course records only what has happened or been announced")
         return
     if "pattern" in cons and not re.fullmatch(cons["pattern"], value):
-        sep = fld.get("x-separator")
-        hint = (f" (ids are lowercase letters, digits and '-', several joined by '{sep}' with no "
-                "spaces)" if sep else "")
+        hint = (" (ids are lowercase letters, digits and '-'; one id per cell: a second id goes "
+                "on a row of its own)" if cons["pattern"] == _ID_PATTERN else "")
         report.errors.append(f"{where}: {value!r} does not match the expected form "
                              f"{cons['pattern']}{hint}")
 
@@ -213,21 +241,19 @@ def _read_table(name: str, schema: dict, data_dir: Path, report: Report,
                     report.errors.append(f"{where}: is empty but required ({fld['description']})")
                 continue
             _check_cell(value, fld, where, report, today)
-    for key in res["schema"].get("primaryKey", []):
-        seen: dict[str, int] = {}
-        for rownum, value in zip(frame["_row"], frame[key], strict=True):
+    key = res["schema"].get("primaryKey", [])
+    if key:
+        seen: dict[tuple, int] = {}
+        for rownum, *values in zip(frame["_row"], *(frame[k] for k in key), strict=True):
+            value = tuple(values)
+            shown = repr(values[0]) if len(key) == 1 else "(" + ", ".join(values) + ")"
             if value in seen:
-                report.errors.append(f"{label} row {rownum}, column {key}: {value!r} is a "
-                                     f"duplicate id (already used in row {seen[value]})")
-            elif value:
+                what = "a duplicate id" if len(key) == 1 else "a duplicate row"
+                report.errors.append(f"{label} row {rownum}, column {'/'.join(key)}: "
+                                     f"{shown} is {what} (already in row {seen[value]})")
+            elif all(values):
                 seen[value] = rownum
     return frame
-
-
-def _split(value: str, sep: str | None) -> list[str]:
-    if not value:
-        return []
-    return [v.strip() for v in value.split(sep)] if sep else [value]
 
 
 def _check_foreign_keys(frames: dict[str, pd.DataFrame], schema: dict, report: Report) -> None:
@@ -235,21 +261,26 @@ def _check_foreign_keys(frames: dict[str, pd.DataFrame], schema: dict, report: R
         frame = frames.get(res["name"])
         if frame is None:
             continue
-        fields = {f["name"]: f for f in res["schema"]["fields"]}
         for fk in res["schema"].get("foreignKeys", []):
-            col = fk["fields"][0]
             target = fk["reference"]["resource"]
             ref = frames.get(target)
             if ref is None:
                 continue
-            known = set(ref[fk["reference"]["fields"][0]])
-            sep = fields[col].get("x-separator")
-            for rownum, value in zip(frame["_row"], frame[col], strict=True):
-                for item in _split(value, sep):
-                    if item not in known:
+            for col, ref_col in zip(fk["fields"], fk["reference"]["fields"], strict=True):
+                known = set(ref[ref_col])
+                for rownum, value in zip(frame["_row"], frame[col], strict=True):
+                    if value and value not in known:
                         report.errors.append(
-                            f"data/{res['path']} row {rownum}, column {col}: {item!r} is not a "
-                            f"known id in data/{target}.csv")
+                            f"data/{res['path']} row {rownum}, column {col}: {value!r} is not a "
+                            f"known id in data/{target}.csv (column {ref_col})")
+
+
+def _linked(frames: dict[str, pd.DataFrame], link: str, role: str | None = None) -> set[str]:
+    """The ids of the things that have at least one row (of ``role``) in a link table."""
+    frame = frames[link]
+    if role is not None:
+        frame = frame[frame["role"] == role]
+    return set(frame.iloc[:, 1])
 
 
 def _check_rules(frames: dict[str, pd.DataFrame], schema: dict, data_dir: Path,
@@ -273,15 +304,47 @@ def _check_rules(frames: dict[str, pd.DataFrame], schema: dict, data_dir: Path,
             if start is not None and end is not None and end < start:
                 report.errors.append(f"{where}, column end: {row['end']!r} is before start "
                                      f"{row['start']!r}")
-            if row["status"] == "alleged" and not row["alleged_by"]:
-                report.errors.append(f"{where}, column alleged_by: is empty but status is "
-                                     "'alleged' (name who makes the allegation)")
             if row["actor_a"] and row["actor_a"] == row["actor_b"]:
                 report.errors.append(f"{where}, column actor_b: {row['actor_b']!r} is the same "
                                      "actor as actor_a")
+    _check_links(frames, report)
     places = frames.get("places")
     if places is not None:
         _check_places(places, schema, data_dir, report)
+
+
+# (entity table, its key, link table, role or None, what the link says) for every "at least one".
+_NEEDS_A_LINK = [
+    ("places", "place_id", "place_sources", None, "source"),
+    ("actors", "actor_id", "actor_sources", None, "source"),
+    ("events", "event_id", "event_sources", None, "source"),
+    ("events", "event_id", "event_actors", "claimed_by", "claimed_by actor (who made the claim)"),
+    ("relations", "relation_id", "relation_sources", None, "source"),
+]
+
+
+def _check_links(frames: dict[str, pd.DataFrame], report: Report) -> None:
+    """Every place, actor, event and relation cites a source; every event says who claims it."""
+    for table, key, link, role, what in _NEEDS_A_LINK:
+        if table not in frames or link not in frames:
+            continue
+        have = _linked(frames, link, role)
+        for rownum, ident in zip(frames[table]["_row"], frames[table][key], strict=True):
+            if ident and ident not in have:
+                example = f"{ident},{role},<actor id>" if role else f"{ident},<source id>"
+                report.errors.append(
+                    f"data/{table}.csv row {rownum}, column {key}: {ident!r} has no {what} in "
+                    f"data/{link}.csv (add a row there: {example})")
+    if "relations" in frames and "relation_actors" in frames:
+        have = _linked(frames, "relation_actors", "alleged_by")
+        rel = frames["relations"]
+        for rownum, ident, status in zip(rel["_row"], rel["relation_id"], rel["status"],
+                                         strict=True):
+            if status == "alleged" and ident and ident not in have:
+                report.errors.append(
+                    f"data/relations.csv row {rownum}, column status: is 'alleged' but "
+                    f"{ident!r} has no alleged_by row in data/relation_actors.csv (add a row "
+                    f"there: {ident},alleged_by,<actor id of who makes the allegation>)")
 
 
 def _check_places(places: pd.DataFrame, schema: dict, data_dir: Path, report: Report) -> None:
@@ -320,6 +383,19 @@ def _check_places(places: pd.DataFrame, schema: dict, data_dir: Path, report: Re
                 "fine if intended (e.g. Washington), but check the coordinates")
 
 
+def _read_all(data_dir: Path, today: dt.date) -> tuple[dict, dict[str, pd.DataFrame], Report]:
+    report = Report()
+    schema = load_schema(data_dir)
+    frames = {}
+    for name in ALL_TABLES:
+        frame = _read_table(name, schema, data_dir, report, today)
+        if frame is not None:
+            frames[name] = frame
+    _check_foreign_keys(frames, schema, report)
+    _check_rules(frames, schema, data_dir, report)
+    return schema, frames, report
+
+
 def validate(data_dir: str | Path | None = None, today: dt.date | None = None) -> Report:
     """Check every table against ``datapackage.json`` and against each other.
 
@@ -335,18 +411,7 @@ def validate(data_dir: str | Path | None = None, today: dt.date | None = None) -
     Report
         ``errors`` (the tables cannot be used) and ``warnings`` (worth a look).
     """
-    data_dir = Path(data_dir or paths.DATA_DIR)
-    today = today or dt.date.today()
-    report = Report()
-    schema = load_schema(data_dir)
-    frames = {}
-    for name in TABLES:
-        frame = _read_table(name, schema, data_dir, report, today)
-        if frame is not None:
-            frames[name] = frame
-    _check_foreign_keys(frames, schema, report)
-    _check_rules(frames, schema, data_dir, report)
-    return report
+    return _read_all(Path(data_dir or paths.DATA_DIR), today or dt.date.today())[2]
 
 
 # --- Typed DataFrames for the lessons ----------------------------------------------------------
@@ -379,36 +444,59 @@ def _typed(name: str, frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _widen(name: str, frame: pd.DataFrame, links: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Add the ``;``-joined convenience columns of an entity table, in link-table order."""
+    key = frame.columns[0]
+    for col, after, link, role in WIDE_COLUMNS.get(name, []):
+        table = links[link]
+        if role is not None:
+            table = table[table["role"] == role]
+        value = "actor_id" if link.endswith("_actors") else "source_id"
+        joined = table.groupby(key, sort=False)[value].agg(";".join)
+        frame.insert(frame.columns.get_loc(after) + 1, col,
+                     frame[key].map(joined).astype("string"))
+    return frame
+
+
+def _fingerprint(data_dir: Path) -> tuple:
+    """What the cache is keyed on: every data file's name, size and modification time."""
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    return tuple((str(p.relative_to(data_dir)), *_stat(p)) for p in files)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
 @lru_cache(maxsize=4)
-def _load_all_cached(data_dir: str, today: dt.date) -> dict[str, pd.DataFrame]:
-    report = Report()
-    schema = load_schema(Path(data_dir))
-    frames = {}
-    for name in TABLES:
-        frame = _read_table(name, schema, Path(data_dir), report, today)
-        if frame is not None:
-            frames[name] = frame
-    _check_foreign_keys(frames, schema, report)
-    _check_rules(frames, schema, Path(data_dir), report)
+def _load_all_cached(data_dir: str, today: dt.date,
+                     fingerprint: tuple = ()) -> dict[str, pd.DataFrame]:
+    schema, frames, report = _read_all(Path(data_dir), today)
     if report.errors:
         raise DataError(report.errors)
-    return {name: _typed(name, frame, schema) for name, frame in frames.items()}
+    typed = {name: _typed(name, frame, schema) for name, frame in frames.items()}
+    for name in TABLES:
+        typed[name] = _widen(name, typed[name], typed)
+    return typed
 
 
 def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Load one validated table by name (``"events"``, ``"places"``, ...).
+    """Load one validated table by name (``"events"``, ``"event_sources"``, ...).
 
     All tables are validated together, because their ids refer to one another. Returns a fresh
-    copy, so changing it in a lesson never changes what the next load returns.
+    copy, so changing it in a lesson never changes what the next load returns. An edit to a file
+    in ``data/`` shows up on the next call (the cache notices changed files).
 
     Raises
     ------
     DataError
         If any table breaks the schema; the message lists every problem.
     """
-    if name not in TABLES:
-        raise KeyError(f"no table named {name!r}; the tables are: {', '.join(TABLES)}")
-    frames = _load_all_cached(str(Path(data_dir or paths.DATA_DIR).resolve()), dt.date.today())
+    if name not in ALL_TABLES:
+        raise KeyError(f"no table named {name!r}; the tables are: {', '.join(ALL_TABLES)}")
+    folder = Path(data_dir or paths.DATA_DIR).resolve()
+    frames = _load_all_cached(str(folder), dt.date.today(), _fingerprint(folder))
     return frames[name].copy()
 
 
@@ -418,12 +506,18 @@ def load_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 def load_places(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Places with ``lat``/``lon`` in decimal degrees (WGS 84)."""
+    """Places with ``lat``/``lon`` in decimal degrees (WGS 84).
+
+    ``source_ids`` joins the place's sources from ``data/place_sources.csv`` with ``;``.
+    """
     return load_table("places", data_dir)
 
 
 def load_actors(data_dir: str | Path | None = None) -> pd.DataFrame:
-    """States, agencies, groups, organisations and people."""
+    """States, agencies, groups, organisations and people.
+
+    ``source_ids`` joins the actor's sources from ``data/actor_sources.csv`` with ``;``.
+    """
     return load_table("actors", data_dir)
 
 
@@ -433,6 +527,10 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
     ``date`` is parsed to the first day of its period: ``2008-05`` (``date_precision`` month)
     becomes 2008-05-01. Read ``date_precision`` before treating a date as exact, and
     ``date_kind`` before comparing an announcement with an occurrence.
+
+    ``perpetrator_alleged``, ``claimed_by``, ``denied_by`` (from ``data/event_actors.csv``) and
+    ``source_ids`` (from ``data/event_sources.csv``) hold ids joined by ``;``, in the order of
+    the link table's rows; missing (``<NA>``) where the link table has no row.
     """
     events = load_table("events", data_dir)
     return events.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
@@ -440,6 +538,9 @@ def load_events(data_dir: str | Path | None = None) -> pd.DataFrame:
 
 def load_relations(data_dir: str | Path | None = None) -> pd.DataFrame:
     """Relations between actors; ``end`` is missing (NaT) while a tie is ongoing.
+
+    ``alleged_by`` (from ``data/relation_actors.csv``) and ``source_ids`` (from
+    ``data/relation_sources.csv``) hold ids joined by ``;``.
 
     Adds ``known_from``: the tie's ``start`` where the sources date it, otherwise the date of the
     earliest source the row cites, i.e. the first day the course can show the tie existed. Time
@@ -451,6 +552,39 @@ def load_relations(data_dir: str | Path | None = None) -> pd.DataFrame:
         lambda ids: min(dates[i] for i in str(ids).split(";")))
     relations["known_from"] = relations["start"].fillna(earliest)
     return relations
+
+
+def load_event_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``data/event_sources.csv``: one row per (``event_id``, ``source_id``)."""
+    return load_table("event_sources", data_dir)
+
+
+def load_event_actors(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``data/event_actors.csv``: one row per (``event_id``, ``role``, ``actor_id``).
+
+    ``role`` is ``perpetrator_alleged``, ``claimed_by`` or ``denied_by`` (a categorical).
+    """
+    return load_table("event_actors", data_dir)
+
+
+def load_relation_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``data/relation_sources.csv``: one row per (``relation_id``, ``source_id``)."""
+    return load_table("relation_sources", data_dir)
+
+
+def load_relation_actors(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``data/relation_actors.csv``: one row per (``relation_id``, ``role``, ``actor_id``)."""
+    return load_table("relation_actors", data_dir)
+
+
+def load_actor_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``data/actor_sources.csv``: one row per (``actor_id``, ``source_id``)."""
+    return load_table("actor_sources", data_dir)
+
+
+def load_place_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """``data/place_sources.csv``: one row per (``place_id``, ``source_id``)."""
+    return load_table("place_sources", data_dir)
 
 
 def events_gdf(data_dir: str | Path | None = None):
@@ -486,7 +620,7 @@ def main() -> int:
         print("warning:", warning)
     for error in report.errors:
         print("error:", error)
-    counts = ", ".join(f"{n}" for n in TABLES)
+    counts = ", ".join(f"{n}" for n in ALL_TABLES)
     print(f"{'OK' if report.ok else 'FAILED'}: checked {counts} "
           f"({len(report.errors)} errors, {len(report.warnings)} warnings)")
     return 0 if report.ok else 1
