@@ -41,8 +41,8 @@ import pandas as pd
 
 from caspian import paths
 
-TABLES = ("sources", "places", "actors", "events", "relations")
-"""The course's entity tables (one row per source, place, actor, event, relation)."""
+TABLES = ("publishers", "sources", "places", "actors", "events", "relations")
+"""The course's entity tables (one row per publisher, source, place, actor, event, relation)."""
 
 LINK_TABLES = ("place_sources", "actor_sources", "event_sources", "event_actors",
                "relation_sources", "relation_actors")
@@ -498,6 +498,11 @@ def load_table(name: str, data_dir: str | Path | None = None) -> pd.DataFrame:
     folder = Path(data_dir or paths.DATA_DIR).resolve()
     frames = _load_all_cached(str(folder), dt.date.today(), _fingerprint(folder))
     return frames[name].copy()
+
+
+def load_publishers(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """One row per publisher: its ``affiliation`` and the ``basis`` for it (see data/README.md)."""
+    return load_table("publishers", data_dir)
 
 
 def load_sources(data_dir: str | Path | None = None) -> pd.DataFrame:
