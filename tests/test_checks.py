@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from caspian import checks
-from caspian.checks import check, expect_number, expect_set, expect_value
+from caspian.checks import check, expect_number, expect_parts, expect_set, expect_value
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -109,3 +109,141 @@ def test_expect_value_hints():
     ok, message = expect_value(2011, 2012, why="w", hints=[(lambda v: abs(v - 2012) == 1, "off")])
     assert not ok and message == "off"
     assert expect_value("BAKU", "Baku", why="w")[0]
+
+
+# --- building blocks added for the exercise convention ---------------------------------------
+
+
+def test_not_attempted_is_neither_a_tick_nor_a_cross(capsys):
+    check("00.1", ...)
+    out = capsys.readouterr().out
+    assert out.startswith("…") and "✓" not in out and "✗" not in out
+
+
+def test_an_empty_figure_counts_as_not_attempted(lenient):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    assert check("00.1", fig, quiet=True).ok is None
+    ax.plot([1, 2], [3, 4])
+    assert check("00.1", fig, quiet=True).ok is False  # drawn, so judged (and the wrong type)
+    plt.close(fig)
+
+
+def test_expect_parts_gives_one_line_per_part_and_ticks_only_when_all_are_right():
+    ok, message = expect_parts({"title": (True, "states a finding"),
+                                "points": (False, "one marker per event")})
+    assert not ok
+    assert message.splitlines() == ["1 of 2 parts right:", "  ✓ title: states a finding",
+                                    "  ✗ points: one marker per event"]
+    ok, message = expect_parts({"title": (True, "a"), "points": (True, "b")})
+    assert ok and message.startswith("every part right")
+    with pytest.raises(ValueError):
+        expect_parts({})
+
+
+def test_expect_parts_prints_under_one_mark(lenient, monkeypatch, capsys):
+    def judge(answer):
+        return expect_parts({"a": (True, "fine"), "b": (False, "add units")})
+
+    monkeypatch.setitem(checks._REGISTRY, "98.2", checks.Exercise("98.2", "parts", judge))
+    check("98.2", 1)
+    out = capsys.readouterr().out
+    assert out.startswith("✗ Exercise 98.2: 1 of 2 parts right:") and "  ✗ b: add units" in out
+
+
+@pytest.mark.parametrize("answer,words", [
+    (None, "None"), (3, "an int"), (2.5, "a float"), ("x", "a str (text)"),
+    ([1, 2], "a list of 2 ints"), ({"a": 1}, "a dict of 1 entries"),
+    (pd.DataFrame(), "an empty DataFrame"), (pd.Series([1.0, 2.0]), "a Series of 2 values"),
+    ((1, "a"), "a tuple of 2 mixed values"), (True, "a bool (True/False)"),
+])
+def test_expect_type_says_expected_and_got(answer, words):
+    ok, message = checks.expect_type(answer, set, "a list of actor ids")
+    assert not ok and message == f"expected a list of actor ids, got {words}."
+
+
+def test_expect_type_passes_the_right_type():
+    assert checks.expect_type([1], (list, tuple), "a list") is None
+    assert checks.expect_type(3, checks.NUMBER, "a number") is None
+    assert checks.expect_type(True, checks.NUMBER, "a number")  # a bool is not a number here
+
+
+def test_accepts_answers_a_wrong_type_before_the_judge(lenient, monkeypatch):
+    def judge(answer):
+        raise AssertionError("the judge must not see a wrong type")
+
+    ex = checks.Exercise("98.3", "typed", judge, expects="a list of actor ids",
+                         accepts=checks.NAMES)
+    monkeypatch.setitem(checks._REGISTRY, "98.3", ex)
+    result = check("98.3", {"isr": 1}, quiet=True)
+    assert result.ok is False
+    assert result.message == "expected a list of actor ids, got a dict of 1 entries."
+
+
+def test_a_crashing_judge_says_what_was_expected(lenient, monkeypatch):
+    def broken(answer):
+        return sorted(answer)  # TypeError for an int
+
+    ex = checks.Exercise("98.4", "crash", broken, expects="a list of event ids")
+    monkeypatch.setitem(checks._REGISTRY, "98.4", ex)
+    result = check("98.4", 7, quiet=True)
+    assert result.ok is False and result.message.startswith(
+        "expected a list of event ids, got an int")
+
+
+def test_expect_ids_matches_whole_ids_only():
+    ok, message = checks.expect_ids(["irn;irgc"], ["irn", "irgc"], why="w")
+    assert not ok and "split" in message
+    assert checks.expect_ids(["IRN", "irgc"], ["irn", "irgc"], why="w")[0]
+    ok, message = checks.expect_ids(["irgc-qf"], ["irgc"], why="w")
+    assert not ok and "1 ids missing" in message
+
+
+def test_has_id_never_matches_a_substring():
+    column = pd.Series(["irgc-qf", "irn;irgc", None, "irgc"])
+    assert checks.has_id(column, "irgc").tolist() == [False, True, False, True]
+    assert checks.has_id("aze-mns;irn", "irn") and not checks.has_id("irn-mfa", "irn")
+
+
+def test_describe_axes_reads_a_matplotlib_figure():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.scatter([1, 2, 3], [1, 2, 3], label="events")
+    ax.plot([1, 2], [1, 2], marker="o", label="line with markers")
+    ax.plot([1, 2], [2, 1], label="plain line")
+    ax.bar([1, 2], [3, 4])
+    ax.set(title="A finding", xlabel="year", ylabel="events (count)")
+    ax.text(1, 1, "Baku")
+    image = ax.imshow([[0, 1], [1, 0]])
+    fig.colorbar(image)
+    ax.legend()
+    fig.text(0, 0, "Data: course events table")
+    d = checks.describe_axes(fig)
+    assert d["title"] == "A finding" and d["xlabel"] == "year" and d["ylabel"] == "events (count)"
+    assert d["n_points"] == 3 + 2 and d["n_lines"] == 2 and d["n_patches"] == 2
+    assert d["legend_labels"] == ["events", "line with markers", "plain line"]
+    assert d["has_colorbar"] and d["n_axes"] == 1
+    assert d["texts"] == ["Baku", "Data: course events table"]
+    assert d == checks.describe_axes(ax)
+    plt.close(fig)
+
+
+def test_describe_axes_reads_a_geopandas_plot():
+    import geopandas as gpd
+    import matplotlib.pyplot as plt
+    from shapely.geometry import LineString, Point, box
+
+    fig, ax = plt.subplots()
+    gpd.GeoSeries([box(0, 0, 1, 1), box(2, 2, 3, 3)]).plot(ax=ax)
+    gpd.GeoSeries([Point(0.5, 0.5), Point(2.5, 2.5), Point(1, 1)]).plot(ax=ax)
+    gpd.GeoSeries([LineString([(0, 0), (3, 3)])]).plot(ax=ax)
+    d = checks.describe_axes(ax)
+    assert (d["n_shapes"], d["n_points"], d["n_line_segments"]) == (2, 3, 1)
+    plt.close(fig)
+
+
+def test_describe_axes_refuses_what_is_not_a_figure():
+    with pytest.raises(TypeError, match="expected a matplotlib Figure or Axes, got an int"):
+        checks.describe_axes(3)

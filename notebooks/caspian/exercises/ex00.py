@@ -1,9 +1,10 @@
 """Exercise of lesson 00 (Start here): a first run of a self-check."""
 
-from caspian.checks import exercise, expect_number
+from caspian.checks import NUMBER, exercise, expect_number
 
 
-@exercise("00.1", "Run a cell and check the answer", wrong=lambda: [2012, 13, "14 years"])
+@exercise("00.1", "Run a cell and check the answer", wrong=lambda: [2012, 13, "14 years"],
+          expects="a single number", accepts=NUMBER)
 def _ex00_1(answer):
     return expect_number(
         answer, 2026 - 2012,
