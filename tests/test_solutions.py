@@ -27,10 +27,8 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # `python scripts/run_solutions.py notebooks/NN_x.ipynb`, then REMOVE the lesson's name from here.
 # test_legacy_list_is_current fails while a converted lesson is still listed.
 LEGACY = {
-    "00_start_here.ipynb",
     "02_geography.ipynb",
     "03_timeline_of_plots.ipynb",
-    "05_alliances.ipynb",
     "06_weighing_the_evidence.ipynb",
     "07_capstone.ipynb",
 }
