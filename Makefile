@@ -1,15 +1,18 @@
 # Caspian Crossroads — the two commands a learner needs:
 #   make lab    open the course in JupyterLab
 #   make test   run every test and every notebook (what CI runs)
-# Both create .venv from requirements.txt the first time (and again only when requirements.txt changes).
+# Both create .venv from requirements.txt the first time (and again only when requirements.txt changes);
+# make test (and lint) also install requirements-dev.txt, the tools only tests and builds need.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.requirements-installed
+DEVSTAMP := $(VENV)/.requirements-dev-installed
 FIRST  := notebooks/00_start_here.ipynb
 
-.PHONY: lab test lint venv clean help geodata student slides site browser-deps bench test-latest
+.PHONY: lab test lint venv dev clean help geodata student slides site browser-deps bench test-latest \
+        test-oldest hub-loadtest hub-deps
 
 help:
 	@echo "make lab    - open the course in JupyterLab (creates .venv on first use)"
@@ -18,6 +21,8 @@ help:
 	@echo "make clean  - remove build folders (keeps .venv)"
 	@echo "make bench  - time each lesson (median of 3 fresh-kernel runs) and its peak memory"
 	@echo "make test-latest - the tests with the newest release of every dependency (.venv-latest)"
+	@echo "make test-oldest - the tests with every dependency at its lower bound (.venv-oldest)"
+	@echo "make hub-loadtest - a real JupyterHub on 127.0.0.1: N learners run a lesson at once"
 	@echo "make slides - reveal.js slides of every lesson in build/slides/ (works offline)"
 	@echo "make site   - the course website in build/site/ (executes every lesson; works offline)"
 	@echo "make student - student copies without solutions in build/student/"
@@ -30,12 +35,19 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
 
+# The development tools (tests, lint, builds) on top of the learner set; make lab never needs them.
+dev: $(DEVSTAMP)
+
+$(DEVSTAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $(DEVSTAMP)
+
 # Token authentication stays on; the server listens on this machine only. Jupyter refuses to
 # run as root (containers, some classroom VMs) unless told: that flag changes nothing else.
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(FIRST)
 
-lint: $(STAMP)
+lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
 test: lint browser-deps
@@ -56,6 +68,11 @@ bench: $(STAMP)
 
 test-latest:
 	PYTHON=$(PYTHON) scripts/test_latest.sh
+
+# Every constraint at its lower bound, on the oldest Python the README promises (a pyenv build of
+# it when there is one; OLDEST_PYTHON=/path/to/python3.10 to choose).
+test-oldest:
+	OLDEST_PYTHON="$(OLDEST_PYTHON)" scripts/test_oldest.sh
 
 slides: $(STAMP)
 	$(BIN)/python scripts/build_slides.py

