@@ -50,7 +50,7 @@ lab: $(STAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
-test: lint browser-deps
+test: lint browser-deps hub-deps
 	$(BIN)/python -m pytest
 
 # tests/test_browser.py drives headless Chromium. On a fresh CI machine (CI=true, root, apt-get)
@@ -62,6 +62,22 @@ browser-deps:
 	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } \
 	    || echo "could not install chromium: tests/test_browser.py will skip"; \
 	fi
+
+# tests/test_hub_smoke.py runs a real JupyterHub, whose proxy comes from npm (installed under the
+# git-ignored .hub/). On a fresh CI machine (CI=true, root, apt-get) without npm, install Debian's
+# npm first; anywhere else a missing npm only makes that test skip, with the reason.
+hub-deps: $(DEVSTAMP)
+	@if ! command -v npm >/dev/null 2>&1 && [ "$${CI:-}" = "true" ] && [ "$$(id -u)" = "0" ] \
+	    && command -v apt-get >/dev/null 2>&1; then \
+	  echo "CI: installing npm for tests/test_hub_smoke.py"; \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; } \
+	    || echo "could not install npm: tests/test_hub_smoke.py will skip"; \
+	fi
+	@$(BIN)/python scripts/hub_loadtest.py --install-proxy || echo "tests/test_hub_smoke.py will skip"
+
+# A class on one hub, measured: N learners (HUB_ARGS="--users 1,5,10,20 --lesson 02") at once.
+hub-loadtest: hub-deps
+	$(BIN)/python scripts/hub_loadtest.py $(HUB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
