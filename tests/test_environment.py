@@ -158,9 +158,9 @@ def test_python_pin_reads_like_repo2docker(line, expected):
 def test_promised_pythons_match_the_readme_and_pyproject():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    oldest = "{}.{}".format(*PROMISED_PYTHONS[0])
+    oldest, newest = ("{}.{}".format(*v) for v in PROMISED_PYTHONS)
     assert f'requires-python = ">={oldest}"' in pyproject
-    assert f"Python ≥ {oldest}" in readme
+    assert f"Python {oldest}–{newest}" in readme
 
 
 @pytest.mark.parametrize("extra_conda, extra_pip", [

@@ -18,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+if sys.platform == "win32":
+    pytest.skip("JupyterHub does not run on Windows", allow_module_level=True)
 pytest.importorskip("jupyterhub", reason="jupyterhub is not installed (requirements-dev.txt)")
 pytest.importorskip("websocket", reason="websocket-client is not installed (requirements-dev.txt)")
 
