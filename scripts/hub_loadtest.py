@@ -187,7 +187,8 @@ class Hub:
             try:
                 self.api("GET", "/hub/api/")
                 return
-            except (urllib.error.URLError, ConnectionError, OSError):
+            except (RuntimeError, urllib.error.URLError, ConnectionError, OSError):
+                # not listening yet, or the proxy is up before the hub's route (404)
                 time.sleep(0.5)
         raise HubUnavailable(f"JupyterHub did not answer within {HUB_START_TIMEOUT:.0f} s:\n"
                              f"{self.log_tail()}")
