@@ -1,9 +1,11 @@
-"""Write student copies of the lessons: solutions removed, outputs cleared.
+"""Write student copies of the lessons: answers and instructor notes removed, outputs cleared.
 
 For every lesson ``notebooks/NN_*.ipynb`` this writes a copy into a git-ignored folder (default
-``build/student/``) with every cell tagged ``solution`` removed (nbconvert's
+``build/student/``) with every cell tagged ``solution`` or ``instructor`` removed (nbconvert's
 ``TagRemovePreprocessor``) and every output and execution count cleared
-(``ClearOutputPreprocessor``). The lessons themselves are never changed.
+(``ClearOutputPreprocessor``). The lessons themselves are never changed. Prose that mentions the
+removed cells belongs in ``instructor`` cells, so a copy keeps no trace of what it lost
+(tests/test_student.py checks that no copy contains the word "solution").
 
 The copies import the helper package ``caspian`` like the lessons do, from the folder they sit in.
 The output folder therefore gets a *relative* symlink ``caspian -> .../notebooks/caspian``;
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = NOTEBOOKS / "caspian"
 DEFAULT_OUT = ROOT / "build" / "student"
-SOLUTION_TAG = "solution"
+REMOVED_TAGS = frozenset({"solution", "instructor"})
 
 
 def lessons() -> list[Path]:
@@ -40,10 +42,11 @@ def lessons() -> list[Path]:
 
 
 def student_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return ``nb`` without solution cells and without outputs (``nb`` is not changed)."""
+    """Return ``nb`` without solution and instructor cells and without outputs (``nb`` is not
+    changed)."""
     nb = nbformat.from_dict(nb)  # a deep copy
     resources: dict = {}
-    remove = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}, enabled=True)
+    remove = TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True)
     nb, resources = remove.preprocess(nb, resources)
     nb, resources = ClearOutputPreprocessor(enabled=True).preprocess(nb, resources)
     for cell in nb.cells:
@@ -93,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     for path in written:
         print(f"wrote {path}")
     print(f"{len(written)} student copies in {Path(args.out).resolve()} "
-          "(solutions removed, outputs cleared; `caspian` linked)")
+          "(answers and instructor notes removed, outputs cleared; `caspian` linked)")
     return 0
 
 

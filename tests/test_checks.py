@@ -247,3 +247,121 @@ def test_describe_axes_reads_a_geopandas_plot():
 def test_describe_axes_refuses_what_is_not_a_figure():
     with pytest.raises(TypeError, match="expected a matplotlib Figure or Axes, got an int"):
         checks.describe_axes(3)
+
+
+# --- every exercise against wrong kinds of answer (issue 17, item 5) --------------------------
+
+def _figure():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [3, 4])
+    plt.close(fig)
+    return fig
+
+
+WRONG_KINDS = {
+    "None": None, "Ellipsis": ..., "int": 0, "float": 3.5, "str": "abc",
+    "list of ints": [1, 2, 3], "dict": {"a": 1}, "empty DataFrame": pd.DataFrame(),
+    "Series": pd.Series([1.0, 2.0]), "Figure": _figure(), "tuple": (1, 2), "bool": True,
+    "empty list": [],
+}
+
+# Exercises whose judges do not yet meet the rule: each must declare `expects=` and `accepts=` in
+# its @exercise(...) (so a wrong type gets "expected X, got Y") and never name a year, id or name
+# the answer does not hold. Owners: fix your exercises, then remove their ids from this set;
+# test_not_yet_robust_is_current fails while a fixed id is still listed.
+NOT_YET_ROBUST = {
+    "02.1", "02.2", "02.3", "02.4",
+    "03.1", "03.2", "03.3", "03.4",
+    "05.1", "05.2", "05.3", "05.4",
+    "06.1", "06.2", "06.3", "06.4", "06.5",
+    "07.1", "07.2", "07.3",
+}
+
+
+def _data_tokens() -> dict[str, re.Pattern]:
+    """Things a message must not name unless the answer holds them: years, ids, names."""
+    from caspian import data
+
+    words = set()
+    for table, columns in {"actors": ["actor_id", "name", "country"],
+                           "places": ["place_id", "name", "country"],
+                           "events": ["event_id"], "relations": ["relation_id"]}.items():
+        frame = data.load_table(table)
+        for column in columns:
+            if column in frame:
+                words |= {str(v) for v in frame[column].dropna().unique() if len(str(v)) > 2}
+    tokens = {w: re.compile(rf"(?<![\w-]){re.escape(w)}(?![\w-])") for w in words}
+    tokens["a year"] = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+    return tokens
+
+
+def leaks(message: str, answer: object, tokens: dict[str, re.Pattern]) -> list[str]:
+    """The years, ids and names ``message`` mentions that ``answer`` does not hold."""
+    try:
+        shown = repr(answer) + " " + str(answer)
+    except Exception:
+        shown = ""
+    found = []
+    for pattern in tokens.values():
+        for match in pattern.finditer(message):
+            if match[0] not in shown:
+                found.append(match[0])
+    return sorted(set(found))
+
+
+def robustness_problems(ex_id: str, tokens) -> list[str]:
+    ex = checks.registered()[ex_id]
+    problems = []
+    for kind, answer in WRONG_KINDS.items():
+        try:
+            result = check(ex_id, answer, quiet=True)
+        except Exception as exc:  # never a traceback for a learner
+            problems.append(f"{kind}: raised {type(exc).__name__}: {exc}")
+            continue
+        text = str(result)
+        if answer is None or answer is ...:
+            if result.ok is not None or "✓" in text:
+                problems.append(f"{kind}: not attempted must print …, got {text!r}")
+            continue
+        if result.ok is True:
+            problems.append(f"{kind}: accepted")
+        if ex.accepts is None or not ex.expects:
+            problems.append("declares no `expects=`/`accepts=` in @exercise(...)")
+        elif not isinstance(answer, ex.accepts) or isinstance(answer, bool):
+            if not result.message.startswith(f"expected {ex.expects}, got "):
+                problems.append(f"{kind}: wrong type without 'expected X, got Y': "
+                                f"{result.message!r}")
+        leaked = leaks(result.message, answer, tokens)
+        if leaked:
+            problems.append(f"{kind}: the message names {leaked}, which the answer does not hold")
+    return sorted(set(problems))
+
+
+@pytest.fixture(scope="module")
+def tokens():
+    return _data_tokens()
+
+
+@pytest.mark.parametrize("ex_id", sorted(checks.registered()))
+def test_every_exercise_survives_wrong_kinds_of_answer(ex_id, tokens, monkeypatch):
+    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
+    problems = robustness_problems(ex_id, tokens)
+    if ex_id in NOT_YET_ROBUST:  # still: never a traceback, never a ✓ for a wrong kind of answer
+        problems = [p for p in problems if "raised" in p or "accepted" in p or "…" in p]
+    assert not problems, f"exercise {ex_id}:\n" + "\n".join(problems)
+
+
+def test_not_yet_robust_is_current(tokens, monkeypatch):
+    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
+    known = checks.registered()
+    assert NOT_YET_ROBUST <= set(known), f"unknown ids: {sorted(NOT_YET_ROBUST - set(known))}"
+    fixed = sorted(i for i in NOT_YET_ROBUST if not robustness_problems(i, tokens))
+    assert not fixed, f"remove {fixed} from NOT_YET_ROBUST in tests/test_checks.py: they pass now"
+
+
+def test_leak_detector_fires(tokens):
+    assert leaks("a year in your answer has no plot", [1, 2], tokens) == []
+    assert leaks("e.g. [2009, 2015] or 'TUR'", "abc", tokens) == ["2009", "2015", "TUR"]
+    assert leaks("not E072, try again", ["E072"], tokens) == []

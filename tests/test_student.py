@@ -1,10 +1,13 @@
-"""Student copies (scripts/make_student.py): one per lesson, no solution cells, no outputs, and
-each runs top to bottom with its exercises left as `...`, importing `caspian` through the link."""
+"""Student copies (scripts/make_student.py): one per lesson, no solution or instructor cells, no
+mention of solutions, no outputs, and each runs top to bottom with its exercises left as `...`,
+importing `caspian` through the link, printing no ✓ (an untouched lesson solves nothing)."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -45,15 +48,56 @@ def test_copies_have_no_solutions_and_no_outputs(copies):
     for path in sorted(copies.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         for i, cell in enumerate(nb.cells):
-            assert "solution" not in cell.metadata.get("tags", []), f"{path.name} cell {i}"
+            assert not {"solution", "instructor"} & set(cell.metadata.get("tags", [])), \
+                f"{path.name} cell {i}"
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, f"{path.name} cell {i}"
+
+
+# Words a student copy must not contain: a copy keeps no trace of what it lost, and no prompt
+# meant for the instructor. Put such prose in a markdown cell tagged `instructor`.
+FORBIDDEN = [re.compile(r"solution", re.I), re.compile(r"ask the class", re.I)]
+
+
+def forbidden_words(nb: nbformat.NotebookNode) -> list[str]:
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for pattern in FORBIDDEN:
+            for match in pattern.finditer(cell.source):
+                line = cell.source[:match.start()].count("\n") + 1
+                found.append(f"cell {i} line {line}: {match[0]!r}")
+    return found
+
+
+def _legacy() -> set[str]:
+    """LEGACY from tests/test_solutions.py (lessons not yet on the convention; one list)."""
+    tree = ast.parse((ROOT / "tests" / "test_solutions.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LEGACY":
+            return set(ast.literal_eval(node.value))
+    raise AssertionError("tests/test_solutions.py defines no LEGACY set")
+
+
+def test_copies_never_mention_solutions_or_the_class_prompts(copies):
+    legacy = _legacy()  # their owners convert them; this test then covers them too
+    problems = {p.name: forbidden_words(nbformat.read(p, as_version=4))
+                for p in sorted(copies.glob("*.ipynb")) if p.name not in legacy}
+    problems = {name: found for name, found in problems.items() if found}
+    assert not problems, ("student copies mention what they lost; move that prose into a cell "
+                          f"tagged `instructor`: {problems}")
+
+
+def test_forbidden_word_detector_fires():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("A hidden Solution follows.\nAsk the class why.")]
+    assert forbidden_words(nb) == ["cell 0 line 1: 'Solution'", "cell 0 line 2: 'Ask the class'"]
 
 
 def test_copies_keep_everything_else(copies):
     for lesson in LESSONS:
         original = nbformat.read(lesson, as_version=4).cells
-        kept = [c for c in original if "solution" not in c.metadata.get("tags", [])]
+        kept = [c for c in original
+                if not {"solution", "instructor"} & set(c.metadata.get("tags", []))]
         copy = nbformat.read(copies / lesson.name, as_version=4).cells
         assert [c.source for c in copy] == [c.source for c in kept], lesson.name
 
@@ -73,8 +117,22 @@ def test_package_link_is_relative_and_finds_the_data(copies):
     assert Path(found.stdout.strip()) == ROOT / "data"
 
 
+def ticks(nb: nbformat.NotebookNode) -> list[str]:
+    """Every output line with a ✓ (a check that says an exercise is solved)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") or output.get("data", {}).get("text/plain", "")
+            found += [f"cell {i}: {line}" for line in text.splitlines() if "✓" in line]
+    return found
+
+
 def _run(path: Path) -> str | None:
-    """Execute one copy in its own folder; return an error message or None."""
+    """Execute one copy in its own folder; return an error message or None.
+
+    The copy is a lesson as a learner first opens it (minus solution and instructor cells, which
+    Run All could not execute anyway): running it must print no ✓, since no exercise is done.
+    """
     for attempt in range(2):
         nb = nbformat.read(path, as_version=4)
         client = NotebookClient(nb, timeout=120, kernel_name="python3",
@@ -87,12 +145,23 @@ def _run(path: Path) -> str | None:
             if attempt:
                 return f"{path.name}: {type(exc).__name__}: {str(exc)[-1500:]}"
             continue
+        found = ticks(nb)
+        if found:
+            return f"{path.name}: run untouched, it printed ✓: {found}"
         return None
     return None
 
 
-def test_copies_run_top_to_bottom(copies):
+def test_copies_run_top_to_bottom_and_print_no_tick(copies):
     paths = sorted(copies.glob("*.ipynb"))
     with ThreadPoolExecutor(max_workers=min(4, len(paths))) as pool:
         errors = [e for e in pool.map(_run, paths) if e]
     assert not errors, "\n\n".join(errors)
+
+
+def test_tick_detector_fires():
+    cell = nbformat.v4.new_code_cell('check("00.1", answer)')
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✓ Exercise 00.1: yes")]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [cell]
+    assert ticks(nb) == ["cell 0: ✓ Exercise 00.1: yes"]
