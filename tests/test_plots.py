@@ -94,3 +94,18 @@ def test_missing_column_is_a_clear_error():
 def test_overlapping_labels_are_stacked():
     spans = [(0, 100), (50, 150), (200, 300), (0, 100)]
     assert plots._label_offsets(spans, [0, 0, 0, 1]) == [0, 1, 0, 0]
+
+
+def test_labels_late_in_the_span_point_left_the_others_right():
+    """Lesson 03 says so in prose: labels in the last 40% of the time span point left."""
+    frame = tiny().assign(short=["early", "middle", "late"])
+    fig = plots.timeline(frame, label=["E901", "E902", "E903"], label_column="short")
+    align = {t.get_text(): t.get_ha() for t in fig.axes[0].texts}
+    assert align["early"] == "left" and align["middle"] == "left"
+    assert align["late"] == "right"
+
+
+def test_seed_note_sits_at_the_foot_of_the_dashed_line():
+    fig = plots.timeline(tiny())
+    note = next(t for t in fig.axes[0].texts if t.get_text().startswith("seed article"))
+    assert note.xy[1] < 0.1 and note.get_va() == "bottom"  # axes fraction: the bottom, not a lane
