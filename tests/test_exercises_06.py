@@ -136,8 +136,14 @@ def test_06_2_a_wrong_type_is_named(lenient):
     assert result.ok is False and "expected the Figure" in result.message
 
 
-def test_06_2_an_empty_figure_is_named(lenient):
+def test_06_2_an_empty_figure_is_not_a_success(lenient):
     fig, _ = plt.subplots()
+    assert check("06.2", fig, quiet=True).ok is not True
+
+
+def test_06_2_a_figure_without_bars_is_named(lenient):
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [6, 13, 24])
     result = check("06.2", fig, quiet=True)
     assert result.ok is False and "no bars" in result.message
 

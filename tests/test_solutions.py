@@ -28,7 +28,6 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # test_legacy_list_is_current fails while a converted lesson is still listed.
 LEGACY = {
     "02_geography.ipynb",
-    "06_weighing_the_evidence.ipynb",
     "07_capstone.ipynb",
 }
 
