@@ -4,7 +4,8 @@ Source: the npm package ``world-atlas`` (Mike Bostock's TopoJSON redistribution 
 4.1.0; Natural Earth is in the public domain, the package is ISC-licensed). The version and the
 tarball's checksum are pinned below, so every rebuild starts from the same bytes.
 
-Outputs (all deterministic, so ``git diff`` shows nothing after a rebuild):
+Outputs (all deterministic, so ``git diff`` shows nothing after a rebuild; every edge is split to
+at most 0.1° so the layers project correctly, see ``MAX_SEGMENT_DEG``):
 
 ``countries.geojson``
     Natural Earth admin-0 countries (1:10m) clipped to the course region, with ``iso_a3``
@@ -66,6 +67,14 @@ CASPIAN_SEED = (51.0, 42.0)
 """A point in the middle of the Caspian Sea: the land hole that contains it is the sea."""
 
 DECIMALS = 4
+
+MAX_SEGMENT_DEG = 0.1
+"""Longest edge kept, in degrees. Clipping to :data:`REGION` leaves edges as long as the region
+(Russia's northern edge runs from 37°E to 75°E with two vertices), and a projection moves only
+vertices: an undensified edge becomes a straight chord and Russia's clipped area comes out about
+18 % too big. Edges are split (``shapely.segmentize``) to at most 0.1° (about 11 km) before they
+are stored, so every layer projects correctly; tests/test_maps.py checks that densifying further
+changes no country's equal-area area by 0.5 % or more."""
 """Coordinates are rounded to 4 decimals (about 10 m); the source is quantized to about 400 m."""
 
 # ISO 3166-1 numeric -> alpha-3 for every code world-atlas uses. The table is explicit so a rebuild
@@ -141,6 +150,11 @@ def _clean(geom):
     return shapely.union_all(polys) if len(polys) != 1 else polys[0]
 
 
+def _densify_clip(geom):
+    """Clip to :data:`REGION`, then split every edge to at most :data:`MAX_SEGMENT_DEG`."""
+    return shapely.segmentize(shapely.clip_by_rect(geom, *REGION), MAX_SEGMENT_DEG)
+
+
 def _canonical(geom):
     """Round, then give rings a canonical start and the RFC 7946 orientation (outer rings CCW)."""
     geom = shapely.transform(geom, lambda xy: np.round(xy, DECIMALS))
@@ -211,7 +225,7 @@ def build(source: Path, out: Path) -> list[Path]:
     countries = _iso(countries)
     features = []
     for row in countries.sort_values(["name", "iso_n3"], na_position="last").itertuples():
-        part = _canonical(shapely.clip_by_rect(row.geometry, *REGION))
+        part = _canonical(_densify_clip(row.geometry))
         if part.is_empty or part.area == 0:
             continue
         minx, miny, maxx, maxy = row.geometry.bounds
@@ -221,7 +235,7 @@ def build(source: Path, out: Path) -> list[Path]:
                  "name": row.name, "clipped": not inside}
         features.append((props, part))
 
-    land = _clean(shapely.clip_by_rect(land, *REGION))
+    land = _clean(_densify_clip(land))
     sea = caspian_polygon(land)
     files = {
         "countries.geojson": _geojson(features),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import shutil
 import tempfile
 import time
@@ -15,10 +16,11 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyproj  # noqa: E402
 import pytest  # noqa: E402
-from shapely.geometry import Point  # noqa: E402
+from shapely.geometry import LineString, Point  # noqa: E402
 
 from caspian import maps, paths  # noqa: E402
 
@@ -177,30 +179,109 @@ def test_base_map_returns_axes_with_title_and_credit(crs):
     plt.close(ax.figure)
 
 
-def test_great_circle_baku_tehran():
+def test_great_circle_km_is_the_wgs84_geodesic():
     places = _places()
     (lon1, lat1), (lon2, lat2) = (places.loc[p, ["lon", "lat"]] for p in ("baku", "tehran"))
-    km = maps.great_circle_km(lon1, lat1, lon2, lat2)
     _, _, metres = pyproj.Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)
-    assert km == pytest.approx(metres / 1000, rel=0.005)  # sphere vs ellipsoid
-    assert 530 <= km <= 545
+    assert maps.great_circle_km(lon1, lat1, lon2, lat2) == pytest.approx(metres / 1000, abs=1e-9)
 
 
 def test_great_circle_known_values():
-    assert maps.great_circle_km(0, 0, 1, 0) == pytest.approx(111.19, abs=0.01)
-    assert maps.great_circle_km(0, 0, 180, 0) == pytest.approx(20015.1, abs=0.1)
+    assert maps.great_circle_km(0, 0, 1, 0) == pytest.approx(111.32, abs=0.01)  # equator
+    assert maps.great_circle_km(0, 0, 0, 1) == pytest.approx(110.57, abs=0.01)  # flatter there
     assert maps.great_circle_km(49.9, 40.4, 49.9, 40.4) == 0
+    both = maps.great_circle_km(np.array([0.0, 0.0]), 0, np.array([1.0, 0.0]), 0)
+    assert both == pytest.approx([111.32, 0.0], abs=0.01)
 
 
-def test_draw_arcs_draws_one_curve_per_pair_ending_at_the_points():
+# --- Densified layers and true geodesics (issue 13) --------------------------------------------
+
+
+def test_every_clipped_country_is_dense_enough_to_project():
+    """Densifying further (0.02° instead of the stored 0.1°) must not change any clipped country's
+    equal-area area by 0.5 % or more: proof the stored edges bend correctly when projected. Before
+    the layers were densified, Russia's clipped area was 18 % too big and this failed."""
+    countries = maps.load_countries()
+    clipped = countries[countries["clipped"]]
+    assert len(clipped) >= 5
+    stored = clipped.to_crs(maps.CRS_EQUAL_AREA).area
+    denser = clipped.geometry.segmentize(0.02).to_crs(maps.CRS_EQUAL_AREA).area
+    change = (stored / denser - 1).abs()
+    worst = clipped.loc[change.idxmax(), "name"]
+    assert change.max() < 0.005, f"{worst}: area changes by {change.max():.1%} when densified"
+
+
+def test_drawn_layers_are_densified_before_projecting():
+    drawn = maps._drawn("countries", maps.CRS_EQUAL_AREA)
+    russia = drawn.loc[drawn["iso_a3"] == "RUS"].area.item() / 1e6
+    assert russia == pytest.approx(2_213_700, rel=0.005)
+
+
+ARC_ENDS = {"tel-aviv": ("baku", "tel-aviv"), "tehran": ("baku", "tehran")}
+
+
+def _ends(key: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    places = _places()
+    return tuple(tuple(places.loc[p, ["lon", "lat"]].astype(float)) for p in ARC_ENDS[key])
+
+
+@pytest.mark.parametrize("key", sorted(ARC_ENDS))
+@pytest.mark.parametrize("crs", [maps.CRS_WGS84, maps.CRS_EQUAL_AREA])
+def test_drawn_arc_stays_within_1_km_of_the_geodesic(key, crs):
+    """Every vertex of the drawn line, and the middle of every straight piece between two
+    vertices, lies within 1 km of the WGS 84 geodesic (the old Bézier arcs bowed ~100 km off)."""
+    start, end = _ends(key)
+    fig, ax = plt.subplots()
+    (line,) = maps.draw_arcs(ax, [(start, end)], crs=crs)
+    plt.close(fig)
+    xy = np.column_stack(line.get_data())
+    assert xy[0] == pytest.approx(np.array(pyproj.Transformer.from_crs(
+        maps.CRS_WGS84, crs, always_xy=True).transform(*start)), abs=1e-6)
+    probes = np.vstack([xy, (xy[:-1] + xy[1:]) / 2])
+    lon, lat = pyproj.Transformer.from_crs(crs, maps.CRS_WGS84, always_xy=True).transform(
+        probes[:, 0], probes[:, 1])
+    geod = pyproj.Geod(ellps="WGS84")
+    azimuth, _, _ = geod.inv(*start, *end)
+    along = geod.inv(np.full(len(lon), start[0]), np.full(len(lat), start[1]), lon, lat)[2]
+    on_lon, on_lat, _ = geod.fwd(np.full(len(lon), start[0]), np.full(len(lat), start[1]),
+                                 np.full(len(lon), azimuth), along)
+    off_km = geod.inv(lon, lat, on_lon, on_lat)[2] / 1000
+    assert off_km.max() < 1.0, f"the drawn {key} arc is {off_km.max():.1f} km off the geodesic"
+
+
+BAKU_TEL_AVIV_CROSSES = {"Azerbaijan", "Iran", "Turkey", "Iraq", "Syria", "Jordan", "Israel",
+                         "Palestine"}
+"""Countries of the layer that the Baku–Tel Aviv geodesic crosses (a spatial predicate says so)."""
+
+
+def test_countries_crossed_by_the_baku_tel_aviv_geodesic():
+    line = LineString(maps.geodesic_points(*_ends("tel-aviv")))
+    countries = maps.load_countries()
+    assert set(countries.loc[countries.intersects(line), "name"]) == BAKU_TEL_AVIV_CROSSES
+
+
+def test_lesson_02_prose_names_exactly_the_countries_the_geodesic_crosses():
+    """The sentence in lesson 02 that says which countries the arc crosses names exactly those."""
+    nb = json.loads((ROOT / "notebooks" / "02_geography.ipynb").read_text(encoding="utf-8"))
+    marker = "Baku–Tel Aviv geodesic crosses"
+    texts = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    hits = [t for t in texts if marker in t]
+    assert hits, f"lesson 02 has no sentence with {marker!r}"
+    sentence = hits[0].split(marker, 1)[1].split(".")[0]
+    names = set(maps.load_countries()["name"])
+    assert {n for n in names if n in sentence} == BAKU_TEL_AVIV_CROSSES, sentence
+
+
+def test_draw_arcs_bend_bows_the_line_and_keeps_its_ends():
     fig, ax = plt.subplots()
     pairs = [((49.89, 40.38), (51.42, 35.69)), ((49.89, 40.38), (34.78, 32.08))]
-    lines = maps.draw_arcs(ax, pairs)
-    assert len(lines) == 2
-    for line, (start, end) in zip(lines, pairs, strict=True):
-        x, y = line.get_data()
-        assert (x[0], y[0]) == pytest.approx(start) and (x[-1], y[-1]) == pytest.approx(end)
-        assert max(abs(y - (start[1] + (end[1] - start[1]) * (x - start[0]) /
-                            (end[0] - start[0])))) > 0.1  # it bends
+    straight = maps.draw_arcs(ax, pairs)
+    bowed = maps.draw_arcs(ax, pairs, bend=0.2)
+    assert len(straight) == len(bowed) == 2
+    for a, b in zip(straight, bowed, strict=True):
+        xa, ya = a.get_data()
+        xb, yb = b.get_data()
+        assert (xb[0], yb[0], xb[-1], yb[-1]) == pytest.approx((xa[0], ya[0], xa[-1], ya[-1]))
+        assert np.hypot(xb - xa, yb - ya).max() > 0.1  # degrees: it bends away from the path
     assert maps.draw_arcs(ax, []) == []
     plt.close(fig)

@@ -12,12 +12,16 @@ question:
   metres: areas are true everywhere, lengths are close to true near the centre.
 * :data:`CRS_LOCAL` — UTM zone 39N (EPSG:32639), in metres: lengths and distances around Baku.
 
+Every projection here densifies first (``shapely.segmentize``): a projection moves vertices, not
+the straight edges between them, so a long edge must be split before it is projected. Distances and
+arcs are geodesics on the WGS 84 ellipsoid, computed by ``pyproj.Geod``.
+
 Examples
 --------
 >>> from caspian import maps
 >>> ax = maps.base_map(extent=maps.CASPIAN_EXTENT, title="The Caspian Sea")   # doctest: +SKIP
->>> round(maps.great_circle_km(49.892, 40.378, 51.422, 35.694))
-538
+>>> round(maps.great_circle_km(0, 0, 1, 0), 2)     # one degree of longitude on the equator
+111.32
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import matplotlib.patheffects as pe
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
@@ -55,8 +60,14 @@ REGION_EXTENT: tuple[float, float, float, float] = (25.0, 75.0, 25.0, 57.0)
 CASPIAN_EXTENT: tuple[float, float, float, float] = (38.0, 62.0, 34.0, 50.0)
 """A closer view: the Caspian Sea, the South Caucasus and northern Iran."""
 
-EARTH_RADIUS_KM: float = 6371.0088
-"""Mean Earth radius (IUGG), used by :func:`great_circle_km`."""
+GEOD: pyproj.Geod = pyproj.Geod(ellps="WGS84")
+"""The WGS 84 ellipsoid: :func:`great_circle_km` and :func:`draw_arcs` measure and draw on it."""
+
+MAX_SEGMENT_DEG: float = 0.1
+"""Edges are split to at most this many degrees (``shapely.segmentize``) before any projection."""
+
+ARC_SPACING_KM: float = 20.0
+"""Distance between the vertices of an arc drawn by :func:`draw_arcs`."""
 
 CREDIT: str = "Base map: Natural Earth (public domain)"
 """The credit line :func:`base_map` writes in the corner of every map."""
@@ -73,8 +84,13 @@ def _read(name: str) -> gpd.GeoDataFrame:
 
 @cache
 def _drawn(name: str, crs: str) -> gpd.GeoDataFrame:
-    """A layer projected to ``crs``, kept for drawing only (never handed out, so never changed)."""
-    return _read(name).to_crs(crs)
+    """A layer projected to ``crs``, kept for drawing only (never handed out, so never changed).
+
+    The stored layers are already dense; segmentizing again costs little and keeps this right if a
+    layer with long edges is ever stored."""
+    layer = _read(name).copy()
+    layer["geometry"] = layer.geometry.segmentize(MAX_SEGMENT_DEG)
+    return layer.to_crs(crs)
 
 
 def load_countries() -> gpd.GeoDataFrame:
@@ -130,10 +146,12 @@ def to_points(frame: pd.DataFrame, lon: str = "lon", lat: str = "lat") -> gpd.Ge
 
 
 def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Distance along the Earth's surface between two points, in km (haversine formula).
+    """Length of the shortest path on the Earth between two points, in km.
 
-    The Earth is taken as a sphere of radius :data:`EARTH_RADIUS_KM`; the result is within about
-    0.5 % of the distance on the WGS 84 ellipsoid. Works with NumPy arrays or pandas Series too.
+    A thin wrapper over ``pyproj.Geod(ellps="WGS84").inv``: the geodesic on the WGS 84 ellipsoid
+    (what "great circle" becomes when the Earth is not a perfect sphere). Lesson 02 writes the
+    ``pyproj`` call by hand first; this only saves the unpacking and the metres-to-km step.
+    Works with NumPy arrays or pandas Series too.
 
     Parameters
     ----------
@@ -148,15 +166,31 @@ def great_circle_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float
 
     Examples
     --------
-    >>> round(great_circle_km(49.892, 40.378, 34.781, 32.081))   # Baku to Tel Aviv
-    1636
+    >>> round(great_circle_km(0, 0, 0, 1), 2)    # one degree of latitude at the equator
+    110.57
     """
-    lam1, phi1, lam2, phi2 = (np.radians(np.asarray(v, dtype=float))
-                              for v in (lon1, lat1, lon2, lat2))
-    h = (np.sin((phi2 - phi1) / 2) ** 2
-         + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2)
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+    args = [np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)]
+    _, _, metres = GEOD.inv(*np.broadcast_arrays(*args))
+    km = np.asarray(metres) / 1000
     return float(km) if np.ndim(km) == 0 else km
+
+
+def geodesic_points(start: tuple[float, float], end: tuple[float, float],
+                    spacing_km: float = ARC_SPACING_KM) -> np.ndarray:
+    """Points along the geodesic from ``start`` to ``end`` (both (lon, lat)), ends included.
+
+    Uses ``GEOD.inv_intermediate``; consecutive points are at most ``spacing_km`` apart.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n, 2)``: longitude, latitude in degrees.
+    """
+    (lon1, lat1), (lon2, lat2) = start, end
+    line = GEOD.inv_intermediate(lon1, lat1, lon2, lat2, del_s=spacing_km * 1000,
+                                 initial_idx=0, terminus_idx=0,
+                                 return_back_azimuth=False)
+    return np.column_stack([line.lons, line.lats])
 
 
 # --- Drawing -----------------------------------------------------------------------------------
@@ -328,13 +362,13 @@ def label_points(ax: Axes, points: gpd.GeoDataFrame, column: str = "name", *,
 
 
 def draw_arcs(ax: Axes, pairs: Iterable[tuple[tuple[float, float], tuple[float, float]]],
-              crs: str = CRS_WGS84, *, bend: float = 0.2, color: str | None = None,
+              crs: str = CRS_WGS84, *, bend: float = 0.0, color: str | None = None,
               linewidth: float = 2.0, alpha: float = 0.8, **kwargs) -> list:
-    """Draw a curved arc between each pair of lon/lat points (e.g. the two ends of an alliance).
+    """Draw the geodesic (shortest path on the Earth) between each pair of lon/lat points.
 
-    The arc is a quadratic Bézier curve bowed to the left of the line from start to end, so two
-    arcs between the same places in opposite directions do not overlap. It is a drawing aid: it
-    does *not* follow the great circle.
+    Each arc is a point every :data:`ARC_SPACING_KM` km along the geodesic on the WGS 84
+    ellipsoid (:func:`geodesic_points`), projected to the map's CRS: the line is the real shortest
+    path, wherever the map's projection makes it curve.
 
     Parameters
     ----------
@@ -344,8 +378,10 @@ def draw_arcs(ax: Axes, pairs: Iterable[tuple[tuple[float, float], tuple[float, 
         Start and end of each arc, in degrees.
     crs : str, default :data:`CRS_WGS84`
         The map's CRS (the points are projected to it).
-    bend : float, default 0.2
-        How far the curve bows out, as a fraction of the arc's straight length (0 = straight).
+    bend : float, default 0
+        0 draws the geodesic itself. A positive value bows the line to the left of its
+        direction, by ``bend / 2`` of its length at the middle: a drawing aid that keeps two
+        ties between the same places apart (lesson 05's network map); it is then *not* the path.
     color, linewidth, alpha, **kwargs
         Passed to :meth:`matplotlib.axes.Axes.plot`.
 
@@ -354,19 +390,18 @@ def draw_arcs(ax: Axes, pairs: Iterable[tuple[tuple[float, float], tuple[float, 
     list of matplotlib.lines.Line2D
         One line per arc.
     """
-    pairs = list(pairs)
-    if not pairs:
-        return []
-    ends = np.array(pairs, dtype=float).reshape(-1, 2)
-    xy = gpd.GeoSeries(gpd.points_from_xy(ends[:, 0], ends[:, 1]), crs=CRS_WGS84).to_crs(crs)
-    xy = np.column_stack([xy.x, xy.y]).reshape(-1, 2, 2)
-    t = np.linspace(0, 1, 50)[:, None]
     color = color or style.OKABE_ITO["vermillion"]
+    to_map = pyproj.Transformer.from_crs(CRS_WGS84, crs, always_xy=True)
     lines = []
-    for start, end in xy:
-        normal = np.array([start[1] - end[1], end[0] - start[0]])  # the chord turned 90°
-        control = (start + end) / 2 + bend * normal
-        curve = (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+    for start, end in pairs:
+        lonlat = geodesic_points(tuple(map(float, start)), tuple(map(float, end)))
+        xx, yy = to_map.transform(lonlat[:, 0], lonlat[:, 1])
+        curve = np.column_stack([xx, yy])
+        if bend:
+            chord = curve[-1] - curve[0]
+            normal = np.array([-chord[1], chord[0]])  # the chord turned 90° to the left
+            t = np.linspace(0, 1, len(curve))[:, None]
+            curve = curve + 2 * t * (1 - t) * bend * normal
         lines += ax.plot(curve[:, 0], curve[:, 1], color=color, linewidth=linewidth,
                          alpha=alpha, zorder=6, **kwargs)
     return lines
