@@ -64,7 +64,7 @@ def test_nodes_get_actor_attributes():
     actors = pd.DataFrame({"actor_id": ["aaa", "bbb"], "name": ["A", "B"],
                            "kind": ["state", "armed group"], "country": ["AAA", pd.NA]})
     G = network.build_graph(_toy(), actors=actors)
-    assert G.nodes["aaa"] == {"name": "A", "kind": "state", "country": "AAA"}
+    assert G.nodes["aaa"] == {"name": "A", "short_name": "A", "kind": "state", "country": "AAA"}
     assert G.nodes["bbb"]["country"] is None
 
 
@@ -121,11 +121,64 @@ def test_real_graph_has_every_actor_in_a_relation():
 
 def test_map_shows_the_same_actors_and_ties_as_the_graph():
     G = network.build_graph(data.load_relations(), at="2012-05-07", actors=data.load_actors())
-    fig, ax = plt.subplots()
-    drawn = network.draw_map(G, data.load_actors(), data.load_places(), ax=ax)
-    plt.close(fig)
+    drawn = network.draw_map(G, data.load_actors(), data.load_places())
+    plt.close(drawn["figure"])
     assert drawn["actors"] == set(G.nodes)
     assert drawn["ties"] == {k for *_, k in G.edges(keys=True)}
+    assert drawn["not_drawn"] == set()
+
+
+def test_map_has_one_panel_per_group_and_reports_kinds_left_out():
+    G = network.build_graph(data.load_relations(), actors=data.load_actors())
+    groups = {"Rivalry": ("rivalry/hostility",)}
+    drawn = network.draw_map(G, data.load_actors(), data.load_places(), groups=groups)
+    plt.close(drawn["figure"])
+    rivalries = {k for *_, k, d in G.edges(keys=True, data=True)
+                 if d["relation"] == "rivalry/hostility"}
+    assert list(drawn["axes"]) == ["Rivalry"]
+    assert drawn["ties"] == rivalries
+    assert drawn["not_drawn"] == {k for *_, k in G.edges(keys=True)} - rivalries
+
+
+def _label_texts(ax):
+    notes, *_ = ax._caspian_labels
+    return {k: n.get_text().replace("\n", " ") for k, n in notes.items()}
+
+
+def test_network_labels_are_names_and_cover_nothing():
+    actors = data.load_actors()
+    G = network.build_graph(data.load_relations(), actors=actors)
+    fig, ax = plt.subplots(figsize=(13, 8))  # the size lesson 05 draws it at
+    network.draw_network(G, ax=ax)
+    texts = _label_texts(ax)
+    short = actors.set_index("actor_id")["short_name"]
+    assert texts == {a: short[a] for a in G.nodes}
+    assert not set(texts.values()) & set(actors["actor_id"]), "a label shows an id"
+    found = network.label_overlaps(ax, *ax._caspian_labels)
+    plt.close(fig)
+    assert found == {"labels": [], "lines": [], "points": []}
+
+
+def test_label_overlaps_detects_a_label_on_a_line():
+    fig, ax = plt.subplots()
+    ax.set(xlim=(0, 10), ylim=(0, 10))
+    note = ax.annotate("Azerbaijan", (5, 5), xytext=(0, 0), textcoords="offset points",
+                       ha="center", va="center")
+    crossing = [np.array([[0.0, 5.0], [10.0, 5.0]])]
+    found = network.label_overlaps(ax, {"aze": note}, crossing)
+    plt.close(fig)
+    assert found["lines"] == ["aze"]
+
+
+def test_map_labels_never_overlap_each_other_or_markers():
+    actors = data.load_actors()
+    G = network.build_graph(data.load_relations(), actors=actors)
+    drawn = network.draw_map(G, actors, data.load_places())
+    for panel, ax in drawn["axes"].items():
+        found = network.label_overlaps(ax, *ax._caspian_labels)
+        assert found["labels"] == [] and found["points"] == [], panel
+        assert not set(_label_texts(ax).values()) & set(actors["actor_id"]), panel
+    plt.close(drawn["figure"])
 
 
 def test_actors_off_the_map_are_flagged_and_shared_places_nudged_apart():

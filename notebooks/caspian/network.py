@@ -2,7 +2,7 @@
 
 Each row of ``data/relations.csv`` is one tie between two actors. :func:`build_graph` turns the
 table into a :class:`networkx.MultiDiGraph`: one node per actor, one edge per row, keyed by its
-``relation_id``, so two actors can share several ties (Israel and Azerbaijan have six).
+``relation_id``, so two actors can share several ties (Israel and Azerbaijan have several).
 
 How a row becomes an edge
 -------------------------
@@ -15,7 +15,9 @@ How a row becomes an edge
 
 Three views of the same graph: :func:`draw_network` (a node-link drawing),
 :func:`relation_matrix` (an actor × actor table, e.g. for a heat map) and :func:`draw_map`
-(the ties as arcs on :func:`caspian.maps.base_map`). Each view hides something; lesson 05 says what.
+(small maps of the ties, one per group of kinds, as arcs on :func:`caspian.maps.base_map`).
+Each view hides something; lesson 05 says what. Figures label actors by their ``short_name``
+(:func:`label`), placed by :func:`place_labels` where they cover no other label, node or tie.
 
 Examples
 --------
@@ -37,7 +39,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from caspian import maps, style
 
@@ -128,7 +130,9 @@ def build_graph(relations: pd.DataFrame, at: object | None = None,
     at : date-like, optional
         Keep only the ties active on that date (see :func:`active_at`). Default: every row.
     actors : DataFrame, optional
-        The actors table; when given, each node gets its ``name``, ``kind`` and ``country``.
+        The actors table; when given, each node gets its ``name``, ``short_name`` (the label
+        figures use; the full name when the table has no ``short_name``), ``kind`` and
+        ``country``.
 
     Returns
     -------
@@ -157,7 +161,9 @@ def build_graph(relations: pd.DataFrame, at: object | None = None,
         info = actors.set_index("actor_id")
         for node in G.nodes:
             if node in info.index:
-                G.nodes[node].update(name=_text(info.at[node, "name"]),
+                name = _text(info.at[node, "name"])
+                short = _text(info.at[node, "short_name"]) if "short_name" in info else None
+                G.nodes[node].update(name=name, short_name=short or name,
                                      kind=_text(info.at[node, "kind"]),
                                      country=_text(info.at[node, "country"]))
     return G
@@ -258,7 +264,8 @@ def _parallel_offsets(G: nx.MultiDiGraph, step: float) -> dict[str, tuple[bool, 
     return out
 
 
-def _legends(ax: Axes, G: nx.MultiDiGraph) -> None:
+def _legends(ax: Axes, G: nx.MultiDiGraph, ncol: int = 1,
+             anchor: tuple[float, float] = (1.01, 1.0)) -> None:
     """One legend outside the axes, in three sections: actor kind, kind of tie and status."""
     kinds = sorted({d.get("kind") or "other" for _, d in G.nodes(data=True)})
     relations = [r for r in RELATION_COLORS if r in {d["relation"] for *_, d in G.edges(data=True)}]
@@ -276,8 +283,8 @@ def _legends(ax: Axes, G: nx.MultiDiGraph) -> None:
     for title, entries in sections:
         headers.append(len(handles))
         handles += [Line2D([], [], linestyle="", label=title)] + entries
-    leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                    frameon=False, handlelength=2.6)
+    leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=anchor,
+                    frameon=False, handlelength=2.6, ncol=ncol, columnspacing=1.0)
     for i in headers:
         leg.get_texts()[i].set_fontweight("bold")
 
@@ -300,12 +307,136 @@ def _edge_groups(G: nx.MultiDiGraph) -> dict[tuple, list[tuple[str, str]]]:
     return groups
 
 
-def _wrap(actor_id: str, width: int = 14) -> str:
-    """A long id on two lines at its last hyphen: 'caspian-convention-\\n2018'."""
-    if len(actor_id) <= width or "-" not in actor_id:
-        return actor_id
-    head, tail = actor_id.rsplit("-", 1)
-    return f"{head}-\n{tail}"
+def label(G: nx.Graph, node: str) -> str:
+    """The name a figure shows for ``node``: its ``short_name``, else its ``name``, else its id.
+
+    Figures label actors by name, never by id: an audience knows "Iran", not ``irn``.
+    """
+    attrs = G.nodes[node] if node in G else {}
+    return attrs.get("short_name") or attrs.get("name") or str(node)
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """A long label on several lines of at most ``width`` characters: 'Caspian\\nConvention'."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+_LABEL_OFFSETS = [(0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1)]
+"""Directions tried for a label around its node, best first (below, above, right, left, …)."""
+
+_ALIGN = {-1: ("right", "top"), 0: ("center", "center"), 1: ("left", "bottom")}
+
+
+def place_labels(ax: Axes, points: dict[str, tuple[float, float]], texts: dict[str, str],
+                 lines: Iterable[np.ndarray] = (), radius_pt: float = 11.0,
+                 priority: Iterable[str] | None = None) -> dict[str, plt.Annotation]:
+    """Write each text next to its point where it hides no other label, node or line.
+
+    A greedy search: for each point (in ``priority`` order), try eight directions at three
+    distances and keep the spot that overlaps the fewest already placed labels, other points and
+    ``lines`` (polylines in data coordinates), preferring spots close to the point. Labels get
+    a white halo. Deterministic: the same input gives the same picture.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where the points are drawn (its limits must already be final).
+    points : dict
+        Key → (x, y) in data coordinates.
+    texts : dict
+        Key → the label to write.
+    lines : iterable of (n, 2) arrays
+        Polylines (edges, arcs) in data coordinates that labels should not sit on.
+    radius_pt : float
+        Radius of the marker drawn at each point, in points.
+    priority : iterable of keys, optional
+        Placement order (the most crowded first). Default: the order of ``points``.
+
+    Returns
+    -------
+    dict
+        Key → the :class:`matplotlib.text.Annotation` written.
+    """
+    import shapely
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    to_px = ax.transData.transform
+    px_per_pt = fig.dpi / 72
+    centres = {k: to_px(xy) for k, xy in points.items()}
+    discs = {k: shapely.Point(c).buffer(radius_pt * px_per_pt) for k, c in centres.items()}
+    paths = [shapely.LineString(to_px(np.asarray(line))) for line in lines if len(line) > 1]
+    tree = shapely.STRtree(paths) if paths else None
+    placed: dict[str, shapely.Polygon] = {}
+    out = {}
+    for key in list(priority or points):
+        if key not in points or key not in texts:
+            continue
+        best = None
+        for step, distance in enumerate((radius_pt + 4, radius_pt + 14, radius_pt + 28,
+                                                 radius_pt + 44)):
+            for rank, (dx, dy) in enumerate(_LABEL_OFFSETS):
+                ha, va = _ALIGN[dx][0], _ALIGN[dy][1] if dy else "center"
+                note = ax.annotate(texts[key], points[key], xytext=(dx * distance, dy * distance),
+                                   textcoords="offset points", ha=ha, va=va,
+                                   fontsize=style.MIN_FONT_SIZE, path_effects=_HALO, zorder=12)
+                box = note.get_window_extent(renderer).expanded(1.04, 1.08)
+                note.remove()
+                poly = shapely.box(box.x0, box.y0, box.x1, box.y1)
+                clash_labels = sum(poly.intersects(p) for p in placed.values())
+                clash_nodes = sum(poly.intersects(d) for k, d in discs.items())
+                clash_lines = len(tree.query(poly, predicate="intersects")) if tree else 0
+                inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1 and \
+                    ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
+                score = (1000 * clash_labels + 100 * clash_nodes + 10 * clash_lines
+                         + 50 * (not inside) + 3 * step + 0.1 * rank)
+                if best is None or score < best[0]:
+                    best = (score, (dx * distance, dy * distance), ha, va, poly, step)
+        _, offset, ha, va, poly, step = best
+        placed[key] = poly
+        leader = {"arrowprops": {"arrowstyle": "-", "color": "#555555", "lw": 0.8,
+                                 "shrinkA": 2, "shrinkB": radius_pt}} if step else {}
+        out[key] = ax.annotate(texts[key], points[key], xytext=offset, textcoords="offset points",
+                               ha=ha, va=va, fontsize=style.MIN_FONT_SIZE, path_effects=_HALO,
+                               zorder=12, **leader)
+    return out
+
+
+def label_overlaps(ax: Axes, notes: dict, lines: Iterable[np.ndarray] = (),
+                   points: dict | None = None, radius_pt: float = 11.0) -> dict[str, list]:
+    """What the labels written by :func:`place_labels` still cover: other labels, lines, points.
+
+    Returns ``{"labels": [(k1, k2), ...], "lines": [k, ...], "points": [(k, other), ...]}``
+    (empty lists when the figure is clean); the tests use it to keep figures readable.
+    """
+    import shapely
+
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = {}
+    for k, note in notes.items():
+        note.update_positions(renderer)
+        b = Text.get_window_extent(note, renderer)  # the text alone, without its leader line
+        boxes[k] = shapely.box(b.x0, b.y0, b.x1, b.y1)
+    keys = sorted(boxes)
+    found: dict[str, list] = {"labels": [], "lines": [], "points": []}
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if boxes[a].intersects(boxes[b]):
+                found["labels"].append((a, b))
+    paths = [shapely.LineString(ax.transData.transform(np.asarray(line)))
+             for line in lines if len(line) > 1]
+    for k in keys:
+        if any(boxes[k].intersects(p) for p in paths):
+            found["lines"].append(k)
+    if points:
+        r = radius_pt * ax.figure.dpi / 72
+        for k in keys:
+            for other, xy in points.items():
+                if shapely.Point(ax.transData.transform(xy)).buffer(r).intersects(boxes[k]):
+                    found["points"].append((k, other))
+    return found
 
 
 def layout(G: nx.MultiDiGraph, seed: int = 7) -> dict[str, np.ndarray]:
@@ -315,7 +446,8 @@ def layout(G: nx.MultiDiGraph, seed: int = 7) -> dict[str, np.ndarray]:
 
 
 def draw_network(G: nx.MultiDiGraph, ax: Axes | None = None, seed: int = 7,
-                 pos: dict | None = None, legend: bool = True) -> dict[str, np.ndarray]:
+                 pos: dict | None = None, legend: bool = True,
+                 labels: bool = True) -> dict[str, np.ndarray]:
     """Draw the graph: nodes by actor kind, ties by kind (colour) and status (line style).
 
     Directed ties end in an arrow; parallel ties between the same two actors fan out as curves.
@@ -332,6 +464,9 @@ def draw_network(G: nx.MultiDiGraph, ax: Axes | None = None, seed: int = 7,
         Positions to reuse (e.g. from an earlier call), so two graphs can be compared.
     legend : bool, default True
         Draw the legend (actor kind, kind of tie, status) to the right of the axes.
+    labels : bool, default True
+        Write each actor's short name (see :func:`label`) where it covers no other label, node
+        or tie (see :func:`place_labels`).
 
     Returns
     -------
@@ -353,16 +488,37 @@ def draw_network(G: nx.MultiDiGraph, ax: Axes | None = None, seed: int = 7,
             arrowsize=18, connectionstyle=f"arc3,rad={rad}", node_size=NODE_SIZE)
         for patch in patches:
             patch.set_path_effects(line.get("path_effects", []))
-    for node, (x, y) in pos.items():
-        if node in G:
-            ax.annotate(_wrap(node), (x, y), xytext=(0, -17), textcoords="offset points",
-                        ha="center", va="top", fontsize=style.MIN_FONT_SIZE, path_effects=_HALO,
-                        zorder=5)
     ax.set_axis_off()
-    ax.margins(0.08)
+    ax.margins(0.1)
+    ax.autoscale_view()
+    if labels:
+        points = {n: tuple(pos[n]) for n in G.nodes}
+        lines = edge_polylines(G, pos, ax)
+        by_degree = sorted(G.nodes, key=lambda n: (-G.degree(n), n))
+        notes = place_labels(ax, points, {n: _wrap(label(G, n)) for n in G.nodes}, lines,
+                             priority=by_degree)
+        ax._caspian_labels = (notes, lines, points)  # for tests: what the labels cover
+    ax.set_autoscale_on(False)
     if legend:
         _legends(ax, G)
     return pos
+
+
+def edge_polylines(G: nx.MultiDiGraph, pos: dict, ax: Axes) -> list[np.ndarray]:
+    """The ties of :func:`draw_network` as polylines in data coordinates (curves sampled), so
+    labels can be kept off them. Mirrors matplotlib's ``arc3`` connection style, which bends a
+    tie in screen space."""
+    to_px, to_data = ax.transData.transform, ax.transData.inverted().transform
+    out = []
+    t = np.linspace(0, 1, 30)[:, None]
+    for (_, _, _, rad), edges in _edge_groups(G).items():
+        for a, b in edges:
+            start, end = to_px(pos[a]), to_px(pos[b])
+            d = end - start
+            control = (start + end) / 2 + rad * np.array([d[1], -d[0]])
+            curve = (1 - t) ** 2 * start + 2 * (1 - t) * t * control + t ** 2 * end
+            out.append(to_data(curve))
+    return out
 
 
 # --- View 3: the map -----------------------------------------------------------------------------
@@ -395,68 +551,135 @@ def actor_locations(G: nx.MultiDiGraph, actors: pd.DataFrame, places: pd.DataFra
     return table
 
 
-def _off_map_box(ax: Axes, names: list[str], corner: tuple[float, float],
-                 size: tuple[float, float]) -> dict[str, tuple[float, float]]:
-    """Draw a white box at ``corner`` (lon, lat of its lower left) listing ``names`` one per
-    row, with their markers; return the point on the box's right edge where each one's ties end.
-    """
-    (x0, y0), (w, h) = corner, size
-    ax.add_patch(Rectangle((x0, y0), w, h, facecolor="white", edgecolor="#444444", zorder=6.5))
-    ax.text(x0 + w / 2, y0 + h - 0.3, "Not on this map", ha="center", va="top",
-            fontsize=style.MIN_FONT_SIZE, weight="bold", zorder=10)
-    step = (h - 1.6) / max(len(names), 1)
-    return {name: (x0 + w, y0 + h - 1.6 - step * (i + 0.5)) for i, name in enumerate(names)}
+TIE_GROUPS: dict[str, tuple[str, ...]] = {
+    "Alliances and treaties": ("alliance/treaty",),
+    "Partnerships and security cooperation": ("strategic partnership", "security cooperation"),
+    "Diplomacy, energy and trade": ("diplomatic relations", "energy/trade tie"),
+    "Arms supply and sponsorship": ("arms supply", "proxy/sponsorship"),
+    "Rivalry and hostility": ("rivalry/hostility",),
+}
+"""The panels of :func:`draw_map`: kinds of tie that belong together, one small map each."""
+
+MAP_EXTENT: tuple[float, float, float, float] = (28.0, 73.0, 29.0, 57.0)
+"""Default extent of the map of ties (lon_min, lon_max, lat_min, lat_max)."""
+
+BOX_WIDTH = 15.0
+"""Width, in degrees of longitude, of the "not on this map" column left of each map."""
 
 
 def _draw_actor(ax: Axes, G: nx.MultiDiGraph, actor: str, lon: float, lat: float) -> None:
     color, marker = _node_style(G, actor)
     ax.plot(lon, lat, marker=marker, markersize=12, markerfacecolor=color,
-            markeredgecolor="black", linestyle="", zorder=9)
-    ax.annotate(_wrap(actor, 20), (lon, lat), xytext=(9, 0), textcoords="offset points",
-                va="center", fontsize=style.MIN_FONT_SIZE, zorder=10, path_effects=_HALO)
+            markeredgecolor="black", linestyle="", zorder=9, clip_on=False)
 
 
-def draw_map(G: nx.MultiDiGraph, actors: pd.DataFrame, places: pd.DataFrame,
-             ax: Axes | None = None, title: str | None = None,
-             extent: tuple[float, float, float, float] = (25.0, 75.0, 29.0, 57.0),
-             box_corner: tuple[float, float] = (25.3, 42.0),
-             box_size: tuple[float, float] = (8.6, 14.6)) -> dict[str, set[str]]:
-    """Draw the ties as curved arcs between the actors' places on :func:`caspian.maps.base_map`.
-
-    Actors with no place in the data, or one outside ``extent`` (Washington, Beijing), are
-    listed in a "Not on this map" box; their arcs end at the box's edge, level with their row.
-    Arcs come from :func:`caspian.maps.draw_arcs`; an arrowhead near the target marks a
-    directed tie.
-
-    Returns
-    -------
-    dict
-        ``{"actors": ids drawn (on the map or in the box), "ties": relation_ids drawn}``, so a
-        lesson can check that the map shows the same network as the other views.
-    """
-    ax = maps.base_map(ax=ax, extent=extent, title=title, figsize=(14, 9))
-    where = actor_locations(G, actors, places, extent)
-    xy = {a: (r.lon, r.lat) for a, r in where[where["on_map"]].iterrows()}
-    anchors = _off_map_box(ax, [a for a in where.index if not where.at[a, "on_map"]],
-                           box_corner, box_size)
-    offsets = _parallel_offsets(G, 0.12)
+def _draw_panel(ax: Axes, G: nx.MultiDiGraph, where: pd.DataFrame, ties: list[tuple],
+                extent: tuple[float, float, float, float], title: str) -> dict[str, set[str]]:
+    """One map of ``ties`` (edges of ``G`` as (a, b, key, data)); actors off the map are listed
+    in a white column left of the map frame, so no arc crosses it."""
+    maps.base_map(ax=ax, extent=extent, graticule_step=10)
+    ax.set_title(title, fontsize=style.BASE_FONT_SIZE)
+    ax.set(xlabel="", ylabel="", xticks=[], yticks=[])
+    for text in list(ax.texts):
+        if text.get_text() == maps.CREDIT:
+            text.remove()  # one credit for the whole figure, in its source line
+    involved = sorted({a for a, *_ in ties} | {b for _, b, *_ in ties})
+    off = [a for a in involved if not where.at[a, "on_map"]]
+    lon0, lon1, lat0, lat1 = extent
+    x_box = lon0 - BOX_WIDTH
+    ax.set_xlim(x_box - 0.5, ax.get_xlim()[1])
+    ax.text(x_box + BOX_WIDTH / 2, lat1 - 0.6, "Not on\nthis map" if off else "",
+            ha="center", va="top", fontsize=style.MIN_FONT_SIZE, weight="bold")
+    step = (lat1 - lat0 - 5.0) / max(len(off), 1)
+    xy = {a: (where.at[a, "lon"], where.at[a, "lat"]) for a in involved if a not in off}
+    xy |= {a: (lon0 - 0.8, lat1 - 5.0 - step * (i + 0.5)) for i, a in enumerate(off)}
+    sub = nx.MultiDiGraph()
+    sub.add_nodes_from((a, G.nodes[a]) for a in involved)
+    sub.add_edges_from((a, b, k, d) for a, b, k, d in ties)
+    offsets = _parallel_offsets(sub, 0.12)
     drawn: set[str] = set()
-    for a, b, rid, d in G.edges(keys=True, data=True):
+    arcs = []
+    for a, b, rid, d in ties:
         forward, bow = offsets[rid]
         start, end = (a, b) if forward else (b, a)
+        both_off = a in off and b in off
         line = _edge_line_kwargs(d["relation"], d["status"])
-        ends = ((xy | anchors)[start], (xy | anchors)[end])
-        arc = maps.draw_arcs(ax, [ends], bend=bow or 0.04, linewidth=2.2, alpha=0.9, **line)[0]
+        arc = maps.draw_arcs(ax, [(xy[start], xy[end])], bend=(0.35 if both_off else bow or 0.04),
+                             linewidth=2.2, alpha=0.9, **line)[0]
         arc.set_gid(rid)
+        arc.set_clip_on(False)
+        arcs.append(arc.get_xydata())
         if d["directed"]:
             _arrowhead(ax, arc, at_end=forward, color=line["color"])
         drawn.add(rid)
     for actor, (lon, lat) in xy.items():
-        _draw_actor(ax, G, actor, lon, lat)
-    for actor, (_, lat) in anchors.items():
-        _draw_actor(ax, G, actor, box_corner[0] + 0.8, lat)
-    _legends(ax, G)
-    return {"actors": set(xy) | set(anchors), "ties": drawn}
+        _draw_actor(ax, sub, actor, lon, lat)
+    for actor in off:
+        lon, lat = xy[actor]
+        ax.text(x_box, lat, _wrap(label(G, actor), 10), ha="left", va="center",
+                fontsize=style.MIN_FONT_SIZE)
+    on = {a: xy[a] for a in xy if a not in off}
+    notes = place_labels(ax, xy, {a: _wrap(label(G, a)) for a in on}, arcs,
+                         priority=sorted(on, key=lambda n: (-sub.degree(n), n)))
+    ax._caspian_labels = (notes, arcs, xy)  # for tests: what the labels cover
+    return {"actors": set(involved), "ties": drawn}
+
+
+def draw_map(G: nx.MultiDiGraph, actors: pd.DataFrame, places: pd.DataFrame,
+             title: str | None = None, groups: dict[str, tuple[str, ...]] | None = None,
+             extent: tuple[float, float, float, float] = MAP_EXTENT,
+             figsize: tuple[float, float] = (16, 8.6)) -> dict:
+    """Small multiples: one map per group of kinds of tie, arcs between the actors' places.
+
+    One map holding every tie is a hairball; a panel per group (:data:`TIE_GROUPS`) keeps each
+    readable and lets the eye compare where alliances, trade, arms and rivalries run. Actors
+    with no place in the data, or one outside ``extent`` (Washington, Beijing), are listed in a
+    column left of each map frame, level with where their ties end. Arcs come from
+    :func:`caspian.maps.draw_arcs` (a drawing aid, not a route); an arrowhead marks a directed
+    tie; line style shows the status, as in :func:`draw_network`. Labels are names.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        From :func:`build_graph` with ``actors=``.
+    actors, places : DataFrame
+        The actors and places tables (for each actor's ``place_id`` and its coordinates).
+    title : str, optional
+        The figure's title: say what it shows.
+    groups : dict, optional
+        Panel title → kinds of tie. Default :data:`TIE_GROUPS`; kinds not listed get no panel
+        (and are reported in the return value's ``"not_drawn"``).
+
+    Returns
+    -------
+    dict
+        ``{"figure", "axes": {panel: Axes}, "actors": ids drawn, "ties": relation_ids drawn,
+        "not_drawn": relation_ids of kinds in no panel}``, so a lesson can check that the map
+        shows the same network as the other views.
+    """
+    groups = groups or TIE_GROUPS
+    where = actor_locations(G, actors, places, extent)
+    n = len(groups)
+    cols = min(3, n + 1)
+    rows = -(-(n + 1) // cols)  # one more slot, for the legend
+    fig, axes = plt.subplots(rows, cols, figsize=figsize, squeeze=False)
+    result: dict = {"figure": fig, "axes": {}, "actors": set(), "ties": set()}
+    edges = list(G.edges(keys=True, data=True))
+    for ax, (panel, kinds) in zip(axes.flat, groups.items(), strict=False):
+        ties = [e for e in edges if e[3]["relation"] in kinds]
+        shown = _draw_panel(ax, G, where, ties, extent, f"{panel} ({len(ties)})")
+        result["axes"][panel] = ax
+        result["actors"] |= shown["actors"]
+        result["ties"] |= shown["ties"]
+    for ax in list(axes.flat)[n:]:
+        ax.set_axis_off()
+    result["not_drawn"] = {k for *_, k, _ in edges} - result["ties"]
+    _legends(list(axes.flat)[n], G, ncol=2, anchor=(-0.04, 1.04))  # two columns fit one slot
+    if title:
+        fig.suptitle(title, fontsize=style.BASE_FONT_SIZE + 4, weight="bold")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.90 if title else 0.95, bottom=0.05,
+                        wspace=0.04, hspace=0.12)
+    return result
 
 
 def _arrowhead(ax: Axes, arc: Line2D, at_end: bool, color: str) -> None:

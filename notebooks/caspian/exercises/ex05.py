@@ -1,29 +1,66 @@
 """Exercises of lesson 05 (Regional alliances: from an edge list to a network).
 
 Every expected answer is computed from the course data when a check runs, never typed in, so the
-checks stay right when a relation is added. The hints name the usual mistakes: following only
-outgoing edges of a graph that stores undirected ties once, dating a tie by ``start`` instead of
-``known_from``, counting pairs or actors instead of ties, and forgetting ``known_from`` in a
-hand-written row.
+checks stay right when a relation is added. Answers naming actors may use ids (``irn``) or short
+names (``Iran``), in any order and letter case, and are matched whole: ``"ir"`` is not ``irn``.
+The hints name the usual mistakes: following only outgoing edges of a graph that stores undirected
+ties once, listing every actor with *an* alleged tie, forgetting ``known_from`` in a hand-written
+row, and, for the figure of 5.2, keeping the alleged ties, skipping the date filter or writing a
+count in the title that the figure does not show.
 """
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
 
 from caspian import data, network
 from caspian.checks import exercise, expect_number, expect_set
-
-SEED_DATE = pd.Timestamp("2012-05-07")
-"""Issue date of the seed article (The Weekly Standard, 7 May 2012)."""
 
 
 def _graph(**kwargs):
     return network.build_graph(data.load_relations(), **kwargs)
 
 
+def _latest() -> pd.Timestamp:
+    relations = data.load_relations()
+    return max(relations["known_from"].max(), relations["end"].max())
+
+
+def _ids(answer: object) -> set[str] | None:
+    """The answer as a set of actor ids: ids or short/full names, matched whole; None if the
+    answer is not a name or a collection of names. Unknown names are kept as given."""
+    if isinstance(answer, str):
+        items = [answer]
+    elif isinstance(answer, (pd.Series, pd.Index, list, tuple, set, frozenset)):
+        items = list(answer)
+    else:
+        return None
+    if not all(isinstance(x, str) for x in items):
+        return None
+    actors = data.load_actors()
+    lookup = {}
+    for col in ("actor_id", "short_name", "name"):
+        lookup.update({str(v).casefold().strip(): a for v, a in zip(actors[col],
+                                                                   actors["actor_id"],
+                                                                   strict=True)})
+    return {lookup.get(x.casefold().strip(), x.strip()) for x in items}
+
+
+def _type_hint(what: str, answer: object) -> tuple[bool, str]:
+    return False, f"expected {what}, got {type(answer).__name__}."
+
+
+# --- 05.1 ----------------------------------------------------------------------------------------
+
+
 def tied_to_israel_and_iran() -> set[str]:
-    """Actors with at least one tie, in either direction, to both isr and irn (answer to 05.1)."""
+    """Actors with at least one tie, in either direction, to both isr and irn."""
     H = network.to_undirected_simple(_graph())
     return set(H["isr"]) & set(H["irn"])
 
@@ -33,14 +70,135 @@ def _outgoing_only() -> set[str]:
     return set(G.successors("isr")) & set(G.successors("irn"))
 
 
-def ties_at_seed() -> int:
-    """Number of ties active on the seed article's date (answer to 05.2)."""
-    return _graph(at=SEED_DATE).number_of_edges()
+def _wrong_05_1() -> list[object]:
+    right = tied_to_israel_and_iran()
+    out = [sorted(_outgoing_only()), sorted(right | {"isr", "irn"}), sorted(right)[:1],
+           [a[:2] for a in sorted(right)]]
+    return [c for c in out if set(c) != right]
 
 
-def _ties_at_seed_by_start() -> int:
-    relations = data.load_relations().drop(columns="known_from")
-    return network.build_graph(relations, at=SEED_DATE).number_of_edges()
+@exercise("05.1", "Tied to both Israel and Iran", wrong=_wrong_05_1)
+def _ex05_1(answer):
+    ids = _ids(answer)
+    if ids is None:
+        return _type_hint("a list of actor ids or names", answer)
+    right = tied_to_israel_and_iran()
+    if ids == _outgoing_only() != right:
+        return False, ("you followed only edges that *leave* Israel and Iran (successors). An "
+                       "undirected tie is stored once, a → b, so look at neighbours in both "
+                       "directions: `network.to_undirected_simple(G)` then `H['isr']`.")
+    if {"isr", "irn"} & ids:
+        return False, ("Israel or Iran is in your list: the question asks for *other* actors "
+                       "tied to both of them.")
+    known = set(data.load_actors()["actor_id"])
+    unknown = sorted(ids - known)
+    if unknown:
+        return False, (f"{', '.join(repr(u) for u in unknown)} is not an actor id or name of "
+                       "the actors table: give whole ids (e.g. 'aze') or short names.")
+    return expect_set(sorted(ids), right, what="actors",
+                      why="these actors have ties to both states. A tie is not an alliance: "
+                          "read the kind of each tie (some are rivalries) before calling any "
+                          "of them a friend of either.")
+
+
+# --- 05.2 ----------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def _axes_of(answer: object) -> Axes | None:
+    if isinstance(answer, Axes):
+        return answer
+    if isinstance(answer, Figure):
+        drawn = [ax for ax in answer.axes if ax.collections]
+        return drawn[0] if drawn else (answer.axes[0] if answer.axes else None)
+    return None
+
+
+def _drawn(ax: Axes) -> tuple[int, int]:
+    """(node markers, tie arrows) in an Axes drawn by ``network.draw_network``."""
+    nodes = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    ties = sum(isinstance(p, FancyArrowPatch) for p in ax.patches)
+    return nodes, ties
+
+
+def snapshot(at: object, alleged: bool = False):
+    """The graph 5.2 asks for: ties active on ``at``, without the alleged ones unless asked."""
+    relations = data.load_relations()
+    if not alleged:
+        relations = relations[relations["status"] != "alleged"]
+    return network.build_graph(relations, at=at)
+
+
+def reference_figure(at: str = "2020-11-10", alleged: bool = False, count: int | None = None,
+                     filter_dates: bool = True) -> Figure:
+    """A figure as a learner would draw it for 5.2 (used by the tests, right and wrong)."""
+    import matplotlib.pyplot as plt
+
+    relations = data.load_relations()
+    if not alleged:
+        relations = relations[relations["status"] != "alleged"]
+    G = network.build_graph(relations, at=at if filter_dates else None,
+                            actors=data.load_actors())
+    fig, ax = plt.subplots(figsize=(12, 8))
+    network.draw_network(G, ax=ax, legend=False, labels=False)
+    n = G.number_of_edges() if count is None else count
+    ax.set_title(f"{n} official or reported ties on {at}")
+    return fig
+
+
+@exercise("05.2", "Draw the network on a date you choose",
+          wrong=lambda: [reference_figure(alleged=True), reference_figure(filter_dates=False),
+                         reference_figure(count=1)])
+def _ex05_2(answer):
+    ax = _axes_of(answer)
+    if ax is None:
+        return _type_hint("the Figure (or Axes) you drew on, e.g. `fig`", answer)
+    title = ax.get_title() or (ax.figure._suptitle.get_text() if ax.figure._suptitle else "")
+    parts: list[tuple[bool, str]] = []
+    found = _DATE.search(title)
+    if not title:
+        return False, "your figure has no title yet: step 5 asks for one with the date and count."
+    if not found:
+        return False, ("✗ date: the title does not contain a date written as YYYY-MM-DD, so the "
+                       "check cannot tell which snapshot you drew (step 5).")
+    at = pd.Timestamp(found.group(1))
+    if not pd.Timestamp("2008-01-01") <= at <= pd.Timestamp.today():
+        return False, f"✗ date: {found.group(1)} is not between 2008 and today (step 1)."
+    want = snapshot(at)
+    nodes, ties = _drawn(ax)
+    parts.append((True, f"✓ date: your title names {at.date()}"))
+    if ties == want.number_of_edges():
+        parts.append((True, f"✓ ties: {ties} drawn, as many as are active that day and not "
+                            "alleged"))
+    elif ties == snapshot(at, alleged=True).number_of_edges():
+        parts.append((False, "✗ ties: the alleged ties are still in (step 2: keep only rows "
+                             "whose status is not 'alleged')"))
+    elif ties > want.number_of_edges():
+        parts.append((False, f"✗ ties: {ties} drawn, more than are active on {at.date()}: did "
+                             "you pass `at=AT` to `build_graph` (step 3)?"))
+    else:
+        parts.append((False, f"✗ ties: {ties} drawn, fewer than the non-alleged ties active on "
+                             f"{at.date()} (steps 2 and 3)"))
+    if nodes == want.number_of_nodes():
+        parts.append((True, f"✓ actors: {nodes} markers, one per actor with such a tie"))
+    else:
+        parts.append((False, f"✗ actors: {nodes} markers drawn, but the snapshot has a "
+                             "different number of actors (draw the graph of step 3 with "
+                             "`network.draw_network`)"))
+    numbers = {int(x) for x in re.findall(r"\b\d+\b", _DATE.sub("", title))}
+    if ties in numbers:
+        parts.append((True, "✓ title: it states the number of ties drawn"))
+    else:
+        parts.append((False, "✗ title: it does not state the number of ties your figure draws "
+                             "(use `G_at.number_of_edges()`)"))
+    ok = all(p for p, _ in parts)
+    lines = "\n  ".join(m for _, m in parts)
+    return ok, (("your snapshot is right:\n  " if ok else "some parts are not right yet:\n  ")
+                + lines)
+
+
+# --- 05.3 ----------------------------------------------------------------------------------------
 
 
 def observer_row() -> dict:
@@ -54,18 +212,40 @@ def observer_row() -> dict:
             "known_from": month}
 
 
-def tkm_ties_today_after_adding() -> int:
-    """Turkmenistan's ties today once the observer row is added (answer to 05.3)."""
+def tkm_ties_after_adding() -> int:
+    """Turkmenistan's ties on the latest date once the observer row is added."""
     new = pd.concat([data.load_relations(), pd.DataFrame([observer_row()])], ignore_index=True)
-    return network.build_graph(new, at=pd.Timestamp.today().normalize()).degree("tkm")
+    return network.build_graph(new, at=_latest()).degree("tkm")
 
 
-def _tkm_ties_today_before() -> int:
-    return _graph(at=pd.Timestamp.today().normalize()).degree("tkm")
+def _tkm_ties_before() -> int:
+    return _graph(at=_latest()).degree("tkm")
+
+
+@exercise("05.3", "Add a tie in memory",
+          wrong=lambda: [_tkm_ties_before(), tkm_ties_after_adding() + 1])
+def _ex05_3(answer):
+    if isinstance(answer, (pd.Timedelta, str, list, dict, tuple, set)) or answer is True \
+            or answer is False:
+        return _type_hint("one number (Turkmenistan's degree)", answer)
+    return expect_number(
+        answer, tkm_ties_after_adding(),
+        why="the new row is one more edge at Turkmenistan. Nothing was written to data/: the "
+            "table you changed lives only in this notebook's memory.",
+        hints=[
+            (lambda v: v == _tkm_ties_before(),
+             "that is Turkmenistan's count before the new row. Did you build the graph from the "
+             "*new* table, and does the row have a `known_from` date? A row without one is "
+             "never active at a date."),
+        ],
+    )
+
+
+# --- 05.4 ----------------------------------------------------------------------------------------
 
 
 def only_known_through_allegations() -> set[str]:
-    """Actors that drop out of the network when alleged ties are removed (answer to 05.4)."""
+    """Actors that drop out of the network when alleged ties are removed."""
     relations = data.load_relations()
     kept = network.build_graph(relations[relations["status"] != "alleged"])
     return set(_graph().nodes) - set(kept.nodes)
@@ -76,91 +256,22 @@ def _with_any_alleged_tie() -> set[str]:
     return set(alleged["actor_a"]) | set(alleged["actor_b"])
 
 
-@exercise("05.1", "Tied to both Israel and Iran",
-          wrong=lambda: [sorted(_outgoing_only()),
-                         sorted(tied_to_israel_and_iran() | {"isr", "irn"}),
-                         sorted(tied_to_israel_and_iran())[:1]])
-def _ex03_1(answer):
-    names = _names(answer)
-    if names is not None and names == _outgoing_only() != tied_to_israel_and_iran():
-        return False, ("you followed only edges that *leave* Israel and Iran (successors). An "
-                       "undirected tie is stored once, a → b, so look at neighbours in both "
-                       "directions: `network.to_undirected_simple(G)` then `H['isr']`.")
-    if names is not None and {"isr", "irn"} & names:
-        return False, ("Israel or Iran is in your list: the question asks for *other* actors "
-                       "tied to both of them.")
-    return expect_set(answer, tied_to_israel_and_iran(), what="actor ids",
-                      why="these actors have ties to both states. A tie is not an alliance: "
-                          "read the kind of each tie (some are rivalries) before calling any "
-                          "of them a friend of either.")
+def _wrong_05_4() -> list[object]:
+    right = only_known_through_allegations()
+    out = [sorted(_with_any_alleged_tie()), sorted(right)[:-1]]
+    return [c for c in out if set(c) != right]
 
 
-def _names(answer: object) -> set[str] | None:
-    """The answer as a set of lowercase ids, or None if it is not a collection of names."""
-    if isinstance(answer, str):
-        return {answer.casefold()}
-    try:
-        return {str(a).casefold() for a in answer}
-    except TypeError:
-        return None
-
-
-@exercise("05.2", "Ties active on the seed article's date",
-          wrong=lambda: [v for v in (_ties_at_seed_by_start(),
-                                     _graph(at=SEED_DATE).number_of_nodes(),
-                                     network.to_undirected_simple(
-                                         _graph(at=SEED_DATE)).number_of_edges(),
-                                     len(data.load_relations()))
-                         if v != ties_at_seed()])
-def _ex03_2(answer):
-    G = _graph(at=SEED_DATE)
-    return expect_number(
-        answer, ties_at_seed(),
-        why="ties known from on or before 7 May 2012 and not yet ended. `known_from` dates a "
-            "tie whose start is blank by its earliest source, so the count is what the course's "
-            "sources document by then, not everything that existed.",
-        hints=[
-            (lambda v: v == _ties_at_seed_by_start(),
-             "this counts only ties with a `start` date: ties whose start is blank are dated by "
-             "`known_from`. Use `network.build_graph(relations, at=...)`."),
-            (lambda v: v == G.number_of_nodes(), "this is the number of actors (nodes); the "
-                                                 "question asks for ties (edges)."),
-            (lambda v: v == network.to_undirected_simple(G).number_of_edges(),
-             "this counts pairs of actors: some pairs share several ties. Count the edges of "
-             "the multigraph from `build_graph`."),
-            (lambda v: v == len(data.load_relations()),
-             "this is every row of the table: keep only the ties active on 2012-05-07 "
-             "(`at=`)."),
-        ],
-    )
-
-
-@exercise("05.3", "Add a tie in memory",
-          wrong=lambda: [_tkm_ties_today_before(), tkm_ties_today_after_adding() + 1])
-def _ex03_3(answer):
-    return expect_number(
-        answer, tkm_ties_today_after_adding(),
-        why="the new row is one more edge at Turkmenistan. Nothing was written to data/: the "
-            "table you changed lives only in this notebook's memory.",
-        hints=[
-            (lambda v: v == _tkm_ties_today_before(),
-             "that is Turkmenistan's count before the new row. Did you build the graph from the "
-             "*new* table, and does the row have a `known_from` date? A row without one is "
-             "never active at a date."),
-        ],
-    )
-
-
-@exercise("05.4", "Actors known only through allegations",
-          wrong=lambda: [sorted(_with_any_alleged_tie()),
-                         sorted(only_known_through_allegations())[:-1]])
-def _ex03_4(answer):
-    names = _names(answer)
-    if names is not None and names == _with_any_alleged_tie():
+@exercise("05.4", "Actors known only through allegations", wrong=_wrong_05_4)
+def _ex05_4(answer):
+    ids = _ids(answer)
+    if ids is None:
+        return _type_hint("a list of actor ids or names", answer)
+    if ids == _with_any_alleged_tie() != only_known_through_allegations():
         return False, ("these are all actors with *an* alleged tie; some of them also have "
                        "official or reported ties, so they stay in the network. Compare the "
                        "nodes of the two graphs instead.")
-    return expect_set(answer, only_known_through_allegations(), what="actor ids",
+    return expect_set(sorted(ids), only_known_through_allegations(), what="actors",
                       why="every tie of these actors is an allegation: without the alleged ties "
                           "they vanish from the picture, and whatever role they play becomes "
                           "invisible to the measures.")
