@@ -376,7 +376,7 @@ def place_labels(ax: Axes, points: dict[str, tuple[float, float]], texts: dict[s
             continue
         best = None
         for step, distance in enumerate((radius_pt + 4, radius_pt + 14, radius_pt + 28,
-                                                 radius_pt + 44)):
+                                                 radius_pt + 44, radius_pt + 62)):
             for rank, (dx, dy) in enumerate(_LABEL_OFFSETS):
                 ha, va = _ALIGN[dx][0], _ALIGN[dy][1] if dy else "center"
                 note = ax.annotate(texts[key], points[key], xytext=(dx * distance, dy * distance),
@@ -390,7 +390,7 @@ def place_labels(ax: Axes, points: dict[str, tuple[float, float]], texts: dict[s
                 clash_lines = len(tree.query(poly, predicate="intersects")) if tree else 0
                 inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1 and \
                     ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
-                score = (1000 * clash_labels + 100 * clash_nodes + 10 * clash_lines
+                score = (1000 * clash_labels + 500 * clash_nodes + 10 * clash_lines
                          + 50 * (not inside) + 3 * step + 0.1 * rank)
                 if best is None or score < best[0]:
                     best = (score, (dx * distance, dy * distance), ha, va, poly, step)
@@ -619,6 +619,7 @@ def _draw_panel(ax: Axes, G: nx.MultiDiGraph, where: pd.DataFrame, ties: list[tu
         ax.text(x_box, lat, _wrap(label(G, actor), 10), ha="left", va="center",
                 fontsize=style.MIN_FONT_SIZE)
     on = {a: xy[a] for a in xy if a not in off}
+    ax.apply_aspect()  # fix the map's box now, so label positions measured below stay true
     notes = place_labels(ax, xy, {a: _wrap(label(G, a)) for a in on}, arcs,
                          priority=sorted(on, key=lambda n: (-sub.degree(n), n)))
     ax._caspian_labels = (notes, arcs, xy)  # for tests: what the labels cover
@@ -663,6 +664,8 @@ def draw_map(G: nx.MultiDiGraph, actors: pd.DataFrame, places: pd.DataFrame,
     cols = min(3, n + 1)
     rows = -(-(n + 1) // cols)  # one more slot, for the legend
     fig, axes = plt.subplots(rows, cols, figsize=figsize, squeeze=False)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.90 if title else 0.95, bottom=0.05,
+                        wspace=0.04, hspace=0.12)  # before drawing: labels are placed in pixels
     result: dict = {"figure": fig, "axes": {}, "actors": set(), "ties": set()}
     edges = list(G.edges(keys=True, data=True))
     for ax, (panel, kinds) in zip(axes.flat, groups.items(), strict=False):
@@ -677,8 +680,6 @@ def draw_map(G: nx.MultiDiGraph, actors: pd.DataFrame, places: pd.DataFrame,
     _legends(list(axes.flat)[n], G, ncol=2, anchor=(-0.04, 1.04))  # two columns fit one slot
     if title:
         fig.suptitle(title, fontsize=style.BASE_FONT_SIZE + 4, weight="bold")
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.90 if title else 0.95, bottom=0.05,
-                        wspace=0.04, hspace=0.12)
     return result
 
 
