@@ -41,6 +41,10 @@ from coursebuild import (
 )
 from nbconvert import HTMLExporter
 from nbconvert.filters import markdown2html
+from traitlets.config import Config
+
+sys.path.insert(0, str(NOTEBOOKS))
+from caspian import explore  # noqa: E402  (the explorers' Vega-Lite output and vendored JS)
 
 STAMP = ".caspian-site"
 SITE_NAME = "Caspian Crossroads"
@@ -132,9 +136,29 @@ def add_heading_ids(text: str) -> str:
 
 # --- pages --------------------------------------------------------------------------------------
 
+class VegaEmbedder:
+    """Called by the page template for each explorer output: its HTML, with a unique id."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, spec: dict, description: str = "") -> str:
+        self.count += 1
+        return explore.embed_html(spec, f"explorer-{self.count}", description)
+
+
+def has_explorer(lesson: Lesson) -> bool:
+    return any(explore.MIME_TYPE in o.get("data", {}) for c in lesson.nb.cells
+               if c.cell_type == "code" for o in c.get("outputs", []))
+
+
 def lesson_page(lesson: Lesson, prev: Lesson | None, nxt: Lesson | None, nav: str,
                 binder: str) -> tuple[str, int]:
-    exporter = HTMLExporter(template_name="caspian_site", extra_template_basedirs=[str(TEMPLATES)])
+    # Explorers (Vega-Lite output) are drawn in the page by the vendored Vega scripts.
+    priority = [explore.MIME_TYPE, *HTMLExporter().default_config.NbConvertBase
+                .display_data_priority]
+    exporter = HTMLExporter(template_name="caspian_site", extra_template_basedirs=[str(TEMPLATES)],
+                            config=Config({"NbConvertBase": {"display_data_priority": priority}}))
     links = [f'<a href="slides/{lesson.stem}.slides.html">Slides for this lesson</a>']
     if binder:
         links.append(f'<a href="{binder}notebooks/{lesson.path.name}">Run it on Binder</a>')
@@ -143,7 +167,9 @@ def lesson_page(lesson: Lesson, prev: Lesson | None, nxt: Lesson | None, nav: st
     if nxt:
         links.append(f'<a href="{nxt.stem}.html">{html.escape(nxt.title)} →</a>')
     resources = {"metadata": {"name": lesson.stem},
-                 "caspian": {"nav": nav, "links": " ".join(links), "footer": FOOTER}}
+                 "caspian": {"nav": nav, "links": " ".join(links), "footer": FOOTER,
+                             "vega_scripts": explore.script_tags("vendor")
+                             if has_explorer(lesson) else "", "vega_embed": VegaEmbedder()}}
     body, _ = exporter.from_notebook_node(prepare(lesson.nb, lesson.title), resources=resources)
     figures = sum(1 for c in lesson.nb.cells if c.cell_type == "code"
                   for o in c.get("outputs", []) if "image/png" in o.get("data", {})
@@ -262,6 +288,13 @@ speaker notes, <kbd>F</kbd> full screen, <kbd>Esc</kbd> overview. Works offline.
 
 # --- the build ----------------------------------------------------------------------------------
 
+def copy_vendor(target: Path) -> None:
+    """Copy the explorers' scripts (Vega, Vega-Lite, vega-embed) and their licences."""
+    for name in explore.VENDOR_SCRIPTS:
+        folder = (explore.VENDOR_DIR / name).parent
+        shutil.copytree(folder, target / folder.name, dirs_exist_ok=True)
+
+
 def prepare_out(out: Path) -> None:
     """Empty ``out`` for a new build; refuse to wipe a folder this script did not make."""
     if out.exists() and any(out.iterdir()):
@@ -286,6 +319,7 @@ def build(out: Path, use_cache: bool = True, jobs: int | None = None,
     source_ids = {r["source_id"] for r in read_csv("sources")}
     binder = binder_base()
     shutil.copy2(ASSETS / "site.css", out / "site.css")
+    copy_vendor(out / "vendor")
     figures = {}
     for i, lesson in enumerate(lessons):
         prev = lessons[i - 1] if i else None

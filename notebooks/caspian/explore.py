@@ -572,9 +572,12 @@ def alliances_tables(at: object | None = None) -> tuple[pd.DataFrame, pd.DataFra
         ties[f"{end}_lat"] = ids.map(where["lat"]).astype(float)
         ties[f"{end}_on_map"] = ids.map(where["on_map"]).astype(bool)
     kinds = actors.set_index("actor_id")["kind"]
+    short = (actors.set_index("actor_id")["short_name"] if "short_name" in actors
+             else names)
     ends = pd.concat([
         pd.DataFrame({"relation_id": ties["relation_id"], "actor": ties[f"actor_{e}"],
-                      "name": ties[f"{e}_name"], "kind": ties[f"actor_{e}"].map(kinds).astype(str),
+                      "name": ties[f"{e}_name"], "short": ties[f"actor_{e}"].map(short).astype(str),
+                      "kind": ties[f"actor_{e}"].map(kinds).astype(str),
                       "lon": ties[f"{e}_lon"], "lat": ties[f"{e}_lat"],
                       "on_map": ties[f"{e}_on_map"], "relation": ties["relation"],
                       "known_from_day": ties["known_from_day"], "end_day": ties["end_day"]})
@@ -655,7 +658,7 @@ def alliances_explorer(at: object | None = None, *, width: int = 820) -> Explore
     kind_names = list(network.KIND_STYLES)
     node_base = alt.Chart(ends).transform_filter(active).transform_aggregate(
         ties="count()", lon="min(lon)", lat="min(lat)", label_lon="min(label_lon)",
-        groupby=["actor", "name", "kind"])
+        groupby=["actor", "name", "short", "kind"])
     nodes = node_base.mark_point(filled=True, size=150, stroke="black", strokeWidth=0.8,
                                  opacity=1).encode(
         longitude="label_lon:Q", latitude="lat:Q",
@@ -668,7 +671,7 @@ def alliances_explorer(at: object | None = None, *, width: int = 820) -> Explore
                  alt.Tooltip("ties:Q", title="Ties shown")],
     ).properties(name="alliance_actors")
     names = node_base.mark_text(align="left", dx=9, fontSize=FONT_SIZE - 1, limit=150).encode(
-        longitude="label_lon:Q", latitude="lat:Q", text="name:N")
+        longitude="label_lon:Q", latitude="lat:Q", text="short:N")
     bx0, bx1, by0, by1 = ALLIANCE_BOX
     frame = _polygon_feature(box(bx0, by0, bx1, by1), name="Not on this map")
     box_layers = [
