@@ -629,8 +629,9 @@ def alliances_explorer(at: object | None = None, *, width: int = 820) -> Explore
     last_day = int(max(last, (at - SEED_DATE).days))
     day0 = int((at - SEED_DATE).days)
     if not start_day <= day0 <= last_day:
+        latest = (SEED_DATE + pd.Timedelta(days=last_day)).date()
         raise ValueError(f"alliances_explorer(at={at.date()}): pick a date between "
-                         f"{FIRST_DAY.date()} and {(SEED_DATE + pd.Timedelta(days=last_day)).date()}")
+                         f"{FIRST_DAY.date()} and {latest}")
     day = alt.param(name="day", value=day0, bind=alt.binding_range(
         min=start_day, max=last_day, step=1,
         name="Date, in days after 7 May 2012 (negative: before) "))
