@@ -140,11 +140,18 @@ def test_explorers_show_as_vega_lite_and_text_only(events_explorer):
 
 
 def test_status_shapes_and_colours_match_the_static_figures(events_spec):
-    text = str(events_spec)
-    for status in plots.STATUS_ORDER:
-        assert explore.STATUS_SHAPES[status] in text
-        assert explore.style.STATUS_COLORS[status] in text
-    assert set(explore.STATUS_SHAPES) == set(explore.style.STATUS_MARKERS)
+    same_shape = {"o": "circle", "^": "triangle-up", "D": "diamond", "s": "square",
+                  "v": "triangle-down", "P": "cross"}
+    for marker, shape in same_shape.items():
+        assert explore.MARKER_SHAPES[marker] == shape, marker
+    x_path = explore.MARKER_SHAPES["X"]
+    assert x_path.startswith("M") and x_path.count("L") == 11, "a filled X has 12 corners"
+    scales = {enc: spec["scale"] for enc, spec in
+              events_spec["vconcat"][0]["layer"][-1]["encoding"].items() if "scale" in spec}
+    assert scales["color"]["domain"] == plots.STATUS_ORDER
+    assert scales["color"]["range"] == [explore.style.STATUS_COLORS[s] for s in plots.STATUS_ORDER]
+    assert scales["shape"]["range"] == [explore.MARKER_SHAPES[explore.style.STATUS_MARKERS[s]]
+                                        for s in plots.STATUS_ORDER]
 
 
 def test_bad_input_is_explained():

@@ -65,23 +65,19 @@ editor" link would send the data to a web site)."""
 SEED_DATE = plots.SEED_DATE
 """7 May 2012, the issue date of the seed article: day 0 of the alliances slider."""
 
-STATUS_SHAPES: dict[str, str] = {
-    "confirmed": "circle",
-    "alleged": "triangle-up",
-    "disputed": "diamond",
-    # matplotlib's filled "X" (style.STATUS_MARKERS["denied"]) as an SVG path in Vega's unit box.
-    "denied": ("M-0.35,0L-1,-0.65L-0.65,-1L0,-0.35L0.65,-1L1,-0.65L0.35,0L1,0.65L0.65,1"
-               "L0,0.35L-0.65,1L-1,0.65Z"),
-}
-"""Vega symbol shape for each claim status, matching :data:`caspian.style.STATUS_MARKERS`."""
-
-KIND_SHAPES: dict[str, str] = {
+MARKER_SHAPES: dict[str, str] = {
     "o": "circle", "s": "square", "^": "triangle-up", "D": "diamond", "v": "triangle-down",
     "P": "cross",
-    "h": "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z",  # hexagon
-    "p": "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z",  # pentagon
+    # Vega has no filled X, hexagon or pentagon: SVG paths in Vega's unit box (-1..1).
+    "X": ("M-0.35,0L-1,-0.65L-0.65,-1L0,-0.35L0.65,-1L1,-0.65L0.35,0L1,0.65L0.65,1"
+          "L0,0.35L-0.65,1L-1,0.65Z"),
+    "h": "M0,-1L0.87,-0.5L0.87,0.5L0,1L-0.87,0.5L-0.87,-0.5Z",
+    "p": "M0,-1L0.95,-0.31L0.59,0.81L-0.59,0.81L-0.95,-0.31Z",
 }
-"""Vega symbol for each matplotlib marker used by :data:`caspian.network.KIND_STYLES`."""
+"""The Vega symbol for each matplotlib marker the course's static figures use."""
+
+STATUS_SHAPES: dict[str, str] = {s: MARKER_SHAPES[m] for s, m in style.STATUS_MARKERS.items()}
+"""Vega symbol for each claim status: the shapes of :data:`caspian.style.STATUS_MARKERS`."""
 
 STROKE_DASHES: dict[str, list[int]] = {"solid": [1, 0], "dashed": [8, 4], "dotted": [2, 3]}
 """Vega dash arrays for the line styles of :data:`caspian.network.STATUS_LINESTYLES`."""
@@ -666,7 +662,7 @@ def alliances_explorer(at: object | None = None, *, width: int = 820) -> Explore
         fill=alt.Fill("kind:N", title="Kind of actor", scale=alt.Scale(
             domain=kind_names, range=[network.KIND_STYLES[k][0] for k in kind_names])),
         shape=alt.Shape("kind:N", title="Kind of actor", scale=alt.Scale(
-            domain=kind_names, range=[KIND_SHAPES[network.KIND_STYLES[k][1]]
+            domain=kind_names, range=[MARKER_SHAPES[network.KIND_STYLES[k][1]]
                                       for k in kind_names])),
         tooltip=[alt.Tooltip("name:N", title="Actor"), alt.Tooltip("kind:N", title="Kind"),
                  alt.Tooltip("ties:Q", title="Ties shown")],
