@@ -91,7 +91,8 @@ def test_events_table_names_people_and_sources_not_ids(events_explorer):
     assert "The Guardian: " in e001["sources"] and "guardian-2008" not in e001["sources"]
     assert table.loc["E002", "date_label"] == "May 2008 (month known, not the day)"
     # No denial in the table is not the same as "not denied": the tooltip says which it is.
-    assert table.loc["E002", "denied_by"] == "no denial recorded in the table"
+    assert table.loc["E002", "denied_by"].startswith("no denial found (the course searched")
+    assert table.loc["E003", "denied_by"] == "not searched: read nothing into the silence"
 
 
 def test_events_off_the_map_go_in_the_box(events_explorer):
@@ -135,7 +136,8 @@ def test_explorers_show_as_vega_lite_and_text_only(events_explorer):
     data_, meta = events_explorer._repr_mimebundle_()
     assert set(data_) == {explore.MIME_TYPE, "text/plain"}, \
         "an HTML copy would hide the interactive chart in JupyterLab"
-    assert data_["text/plain"].startswith("Events explorer: 67 events")
+    n = len(csv_rows("events"))
+    assert data_["text/plain"].startswith(f"Events explorer: {n} events")
     assert meta[explore.MIME_TYPE]["embed_options"]["actions"] is False
 
 

@@ -94,6 +94,12 @@ NOT_ON_MAP_BOX: tuple[float, float, float, float] = (51.5, 63.6, 50.3, 56.8)
 """(lon_min, lon_max, lat_min, lat_max) of the "Not on this map" box, in the Kazakh steppe in
 the map's top-right corner, where no event or actor of the course lies."""
 
+DENIAL_TEXT: dict[str, str] = {
+    "none found": "no denial found (the course searched; see the event's notes)",
+    "not searched": "not searched: read nothing into the silence",
+}
+"""What the tooltip says when no one is recorded as denying an event, by ``denial_status``."""
+
 SOURCE_LINE = "Data: course tables (data/*.csv); base map: Natural Earth (public domain)"
 
 
@@ -330,8 +336,9 @@ def events_table(events: pd.DataFrame | None = None) -> pd.DataFrame:
         "place": place["name"].fillna("unknown place") + " (" + place["country"].fillna("?") + ")",
         "claimed_by": [_names(x, names, "no one recorded") for x in ev["claimed_by"]],
         "alleged_perpetrator": [_names(x, names, "none named") for x in ev["perpetrator_alleged"]],
-        "denied_by": [_names(x, names, "no denial recorded in the table")
-                      for x in ev["denied_by"]],
+        "denied_by": [_names(x, names, DENIAL_TEXT.get(str(d), "no denial in the table"))
+                      for x, d in zip(ev["denied_by"], ev.get("denial_status", ev["denied_by"]),
+                                      strict=True)],
         "sources": [_source_titles(x, sources) for x in ev["source_ids"]],
         "lon": place["lon"], "lat": place["lat"],
     })
