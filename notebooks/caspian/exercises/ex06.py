@@ -14,7 +14,15 @@ import re
 import pandas as pd
 
 from caspian import data
-from caspian.checks import exercise, expect_set
+from caspian.checks import (
+    FIGURE,
+    NAMES,
+    describe_axes,
+    exercise,
+    expect_parts,
+    expect_set,
+    expect_type,
+)
 
 GOVERNMENT_KINDS = ("state", "government agency", "person")
 """Actor kinds that speak for a government. The only person who makes claims in the events table is
@@ -90,7 +98,8 @@ def _wrong_06_1() -> list:
     return [sorted(aze_any), sorted(alleged_aze_anywhere), sorted(aze_alleged)[:-1]]
 
 
-@exercise("06.1", "Resting on Azerbaijan's word alone", wrong=_wrong_06_1)
+@exercise("06.1", "Resting on Azerbaijan's word alone", wrong=_wrong_06_1,
+          expects="a list of event ids", accepts=NAMES)
 def _ex06_1(answer):
     expected = one_government_events("AZE", statuses=("alleged",))
     if isinstance(answer, str):
@@ -172,49 +181,60 @@ def _wrong_06_2() -> list:
     return figs
 
 
-@exercise("06.2", "How many independent voices?", wrong=_wrong_06_2)
+@exercise("06.2", "How many independent voices?", wrong=_wrong_06_2,
+          expects="a matplotlib Figure", accepts=FIGURE)
 def _ex06_2(answer):
-    if not hasattr(answer, "savefig"):
-        return False, (f"expected the Figure you drew (`fig`), got {type(answer).__name__}. "
-                       "Make the figure with `fig, ax = plt.subplots()` and pass `fig`.")
+    from matplotlib.figure import Figure
+
+    answer = getattr(answer, "figure", answer)
+    wrong = expect_type(answer, Figure, "the Figure you drew (`fig`)")
+    if wrong:
+        return wrong
     found = _bars(answer)
     if found is None:
         return False, "your figure has no bars yet: draw one bar per number of voices."
     ax, bars, vertical = found
     expected = distribution(per_event("voice"))
-    if not _matches(bars, expected, ax):
-        if _matches(bars, distribution(per_event("publisher")), ax):
-            return False, ("your bars count publishers, not voices: two outlets of one state "
-                           "(state-owned, state-aligned or a government body) are one voice. Use "
-                           "the `voice` column.")
-        if _matches(bars, distribution(per_event("source_id")), ax):
-            return False, ("your bars count sources, not voices: several sources can come from "
-                           "one publisher, and several publishers from one state. Count distinct "
-                           "`voice` values per event.")
-        if sum(bars.values()) != sum(expected.values()):
-            return False, (f"your bars add up to {sum(bars.values())} events, the table has "
-                           f"{sum(expected.values())}: count every event once, by its number of "
-                           "distinct voices.")
-        return False, ("the bar heights do not match the number of events with 1, 2, 3, ... "
-                       "distinct voices: count `voice` with `.nunique()` per event, then "
-                       "`.value_counts()`.")
-    problems = []
-    suptitle = getattr(answer, "_suptitle", None)
-    if not ax.get_title().strip() and not (suptitle and suptitle.get_text().strip()):
-        problems.append("give the figure a title that states what it shows")
-    category, count = (ax.get_xlabel(), ax.get_ylabel()) if vertical else \
-        (ax.get_ylabel(), ax.get_xlabel())
-    if "voice" not in category.casefold():
-        problems.append("label the axis of the bars' positions with what it counts (independent "
-                        "voices per event)")
-    if not count.strip():
-        problems.append("label the axis of the bars' lengths (number of events)")
-    if problems:
-        return False, "the bars are right; now " + "; ".join(problems) + "."
-    single = expected.get(1, 0)
-    return True, (f"{single} of {sum(expected.values())} events rest on a single voice, and "
-                  "the voices are fewer than the publishers wherever one state's outlets "
-                  "repeat each other.")
+    if _matches(bars, expected, ax):
+        heights = (True, "one bar per number of voices, with the right number of events")
+    elif _matches(bars, distribution(per_event("publisher")), ax):
+        heights = (False, "your bars count publishers, not voices: two outlets of one state "
+                          "(state-owned, state-aligned or a government body) are one voice. Use "
+                          "the `voice` column.")
+    elif _matches(bars, distribution(per_event("source_id")), ax):
+        heights = (False, "your bars count sources, not voices: several sources can come from "
+                          "one publisher, and several publishers from one state. Count distinct "
+                          "`voice` values per event.")
+    elif sum(bars.values()) != sum(expected.values()):
+        heights = (False, f"your bars add up to {sum(bars.values())} events, the table has "
+                          f"{sum(expected.values())}: count every event once, by its number of "
+                          "distinct voices.")
+    else:
+        heights = (False, "the heights do not match the number of events with 1, 2, 3, ... "
+                          "distinct voices: count `voice` with `.nunique()` per event, then "
+                          "`.value_counts()`.")
+    shown = describe_axes(ax)
+    title = " ".join(t for t in (shown["title"], getattr(answer, "_suptitle", None) and
+                                 answer._suptitle.get_text()) if t)
+    category, count = (shown["xlabel"], shown["ylabel"]) if vertical else \
+        (shown["ylabel"], shown["xlabel"])
+    ok, message = expect_parts({
+        "bars": heights,
+        "title": (bool(title.strip()), "states what the figure shows" if title.strip() else
+                  "give the figure a title that states what it shows"),
+        "axis of the bars' positions": (
+            "voice" in category.casefold(),
+            "says what it counts" if "voice" in category.casefold() else
+            "label it with what it counts (independent voices per event)"),
+        "axis of the bars' lengths": (
+            bool(count.strip()), "labelled" if count.strip() else
+            "label it (number of events)"),
+    })
+    if ok:
+        message += (f"\n{expected.get(1, 0)} of {sum(expected.values())} events rest on a single "
+                    "voice, and voices are fewer than publishers wherever one state's outlets "
+                    "repeat each other.")
+    return ok, message
 
 
 # --- 06.3 -----------------------------------------------------------------------------------------
@@ -292,7 +312,8 @@ def _wrong_06_3() -> list:
     return [all_asserts, swapped, dict(FRAMING_READING, A="attributes")]
 
 
-@exercise("06.3", "What the wording does", wrong=_wrong_06_3)
+@exercise("06.3", "What the wording does", wrong=_wrong_06_3,
+          expects="a dict from letter to effect", accepts=(dict, pd.Series))
 def _ex06_3(answer):
     reading = _labels(answer, EFFECTS)
     if reading is None:
@@ -391,7 +412,9 @@ def _wrong_06_4() -> list:
     return [dict.fromkeys(COURSE_READING, "fact"), swapped, {**COURSE_READING, 7: "fact"}]
 
 
-@exercise("06.4", "Fact, claim or inference?", wrong=_wrong_06_4)
+@exercise("06.4", "Fact, claim or inference?", wrong=_wrong_06_4,
+          expects="a dict from statement number to label",
+          accepts=(dict, pd.Series, list, tuple))
 def _ex06_4(answer):
     reading = _as_reading(answer)
     if reading is None:
