@@ -76,7 +76,7 @@ def test_03_1_without_the_country_filter_gets_the_filter_hint():
     every = foiled_counts(placed(), country=None)
     wrong = list(every.index[every == every.max()])
     ok, message = judge("03.1", wrong)
-    assert not ok and "country" in message and "'AZE'" in message
+    assert not ok and "country filter" in message and "Azerbaijan" in message
 
 
 def test_03_1_idxmax_gets_the_tie_hint_when_there_is_a_tie():
@@ -263,7 +263,7 @@ def test_03_4_timedelta_values_get_the_days_hint():
 
 def test_03_4_a_single_number_asks_for_the_series():
     ok, message = judge("03.4", int(gaps().max()))
-    assert not ok and "expected a Series of gaps" in message
+    assert not ok and message.startswith("expected a Series of gaps in days")
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

@@ -21,7 +21,15 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
 from caspian import data
-from caspian.checks import FIGURE, describe_axes, describe_type, exercise, expect_parts, expect_set
+from caspian.checks import (
+    FIGURE,
+    NAMES,
+    describe_axes,
+    describe_type,
+    exercise,
+    expect_parts,
+    expect_set,
+)
 
 GOVERNMENT_KINDS = ("state", "government agency")
 """Actor kinds that speak for a state (used by 03.3)."""
@@ -86,9 +94,8 @@ def _wrong_03_1() -> list[object]:
     return [sorted(int(y) for y in v) for v in _mistakes_03_1().values() if v != right]
 
 
-HINT_03_1_COUNTRY = ("the country filter seems to be missing: count only events whose `country` "
-                     "is 'AZE' (the events table joined to the places table), not foiled plots "
-                     "everywhere.")
+HINT_03_1_COUNTRY = ("the country filter seems to be missing: count only the events placed in "
+                     "Azerbaijan (the `country` column of `placed`), not foiled plots everywhere.")
 HINT_03_1_IDXMAX = ("`idxmax()` returns only the first of tied maxima: keep every year where "
                     "`counts == counts.max()`.")
 HINT_03_1_ARRESTS = "count only `event_type == 'foiled plot'`: arrests are a different type."
@@ -96,7 +103,8 @@ HINT_03_1_EVERY = ("these are all the years with a foiled plot; keep only the ye
                    "is the highest.")
 
 
-@exercise("03.1", "The busiest years for foiled plots in Azerbaijan", wrong=_wrong_03_1)
+@exercise("03.1", "The busiest years for foiled plots in Azerbaijan", wrong=_wrong_03_1,
+          expects="a list of years", accepts=NAMES + (numbers.Integral,))
 def _ex03_1(answer):
     counts = foiled_plots_per_year()
     right = busiest_years(counts)
@@ -105,7 +113,7 @@ def _ex03_1(answer):
     years = _as_list(answer)
     if years is None:
         return False, (f"expected a list of years, got {describe_type(answer)}. "
-                       "Give the year(s) as a list of numbers, e.g. [2009, 2015].")
+                       "Give the year(s) as a list of numbers, e.g. [year1, year2].")
     got = set(years)
     if got != right:
         mistakes = _mistakes_03_1()
@@ -281,15 +289,16 @@ HINT_03_3_SUBSTRING = ("`str.contains('{id}')` is a text search: it also finds l
                        "contain '{id}' (such as '{longer}'). Split `denied_by` on ';', `explode`, "
                        "and compare whole ids.")
 HINT_03_3_MISSING = ("{n} Iranian state bod{ies} that den{y} events missing: let the actors table "
-                     "find them (country 'IRN', kind 'state' or 'government agency') instead of "
-                     "listing ids by hand.")
-HINT_03_3_EXTRA = ("not Iranian state bodies: {extra}. Keep only the ids whose actor has country "
-                   "'IRN' and kind 'state' or 'government agency'.")
+                     "find them (step 1: `country` and `kind`) instead of listing ids by hand.")
+HINT_03_3_EXTRA = ("not Iranian state bodies: {extra}. Keep only the ids of step 1 (the actors "
+                   "whose `country` is Iran's code and whose `kind` is a state or government "
+                   "agency).")
 HINT_03_3_STATUS = ("your counts are lower: filter on `denied_by`, not on `status`. An event can "
                     "name a denier and still be 'disputed' (see data/README.md).")
 
 
-@exercise("03.3", "Denials by Iranian state bodies, body by body", wrong=_wrong_03_3)
+@exercise("03.3", "Denials by Iranian state bodies, body by body", wrong=_wrong_03_3,
+          expects="a Series of counts indexed by actor id", accepts=(pd.Series, pd.DataFrame, dict))
 def _ex03_3(answer):
     got = _as_counts(answer)
     if got is None:
@@ -370,8 +379,9 @@ def _wrong_03_4() -> list[object]:
 
 HINT_03_4_TIMEDELTA = ("expected numbers of days, got Timedelta{s}. Subtracting two dates gives "
                        "a Timedelta: `.dt.days` turns a column of them into whole days.")
-HINT_03_4_SCALAR = ("expected a Series of gaps (one per event, indexed by event_id), got {kind}. "
-                    "Keep the whole column of gaps; the longest is then `gaps.max()`.")
+EXPECTS_03_4 = "a Series of gaps in days, indexed by event_id"
+HINT_03_4_SCALAR = ("expected " + EXPECTS_03_4 + ", got {kind}. Keep the whole column of gaps; the "
+                    "longest is then its `max()`.")
 HINT_03_4_RULE = ("a gap is only as exact as its less precise end: keep a row only if the "
                   "occurrence AND the announcement are both known to the day. `date_precision` "
                   "describes `date`; the other clock's precision is in `occurred_precision` or "
@@ -388,7 +398,7 @@ def _as_gaps(answer: object) -> pd.Series | str:
                    if pd.api.types.is_numeric_dtype(answer[c])
                    or pd.api.types.is_timedelta64_dtype(answer[c])]
         if len(numeric) != 1:
-            return ("expected a Series of gaps indexed by event_id, got a DataFrame with "
+            return (f"expected {EXPECTS_03_4}, got a DataFrame with "
                     f"{answer.shape[1]} columns: select the gap column.")
         answer = answer[numeric[0]]
     if isinstance(answer, (pd.Timedelta, np.timedelta64)):
@@ -405,7 +415,8 @@ def _as_gaps(answer: object) -> pd.Series | str:
     return pd.to_numeric(answer, errors="coerce").set_axis(answer.index.astype(str))
 
 
-@exercise("03.4", "How long until an announcement?", wrong=_wrong_03_4)
+@exercise("03.4", "How long until an announcement?", wrong=_wrong_03_4, expects=EXPECTS_03_4,
+          accepts=(pd.Series, pd.DataFrame, dict, numbers.Real, pd.Timedelta, np.timedelta64))
 def _ex03_4(answer):
     got = _as_gaps(answer)
     if isinstance(got, str):
