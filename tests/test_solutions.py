@@ -28,7 +28,6 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # test_legacy_list_is_current fails while a converted lesson is still listed.
 LEGACY = {
     "02_geography.ipynb",
-    "07_capstone.ipynb",
 }
 
 # The capstone's solutions follow the variable ACTOR; they must pass for more than one actor.
