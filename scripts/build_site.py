@@ -195,9 +195,10 @@ def index_page(lessons: list[Lesson], nav: str, built: set[str], source_ids: set
     rows = []
     for lesson in lessons:
         run = (f'<a href="{binder}notebooks/{lesson.path.name}">Binder</a>' if binder else "")
+        minutes = f"{lesson.minutes} min" if lesson.minutes is not None else "—"
         rows.append(f'<tr><td><a href="{lesson.stem}.html">{html.escape(lesson.title)}</a></td>'
                     f'<td><a href="slides/{lesson.stem}.slides.html">slides</a></td>'
-                    f"<td>{html.escape(lesson.time_to_learn)}</td><td>{run}</td></tr>")
+                    f'<td class="minutes">{minutes}</td><td>{run}</td></tr>')
     body = [f"<h1>{SITE_NAME}</h1>",
             markdown2html(intro[1]) if intro else "",
             '<h2 id="course-map">The course map</h2>',

@@ -69,6 +69,12 @@ class Lesson:
     def time_to_learn(self) -> str:
         return section_first_line(self.nb, "Time to learn")
 
+    @property
+    def minutes(self) -> int | None:
+        """The lesson's time, from its one source: ``metadata.caspian.minutes``
+        (written by ``scripts/lesson_times.py --write``)."""
+        return lesson_minutes(self.nb)
+
 
 def lesson_paths(only: list[str] | None = None) -> list[Path]:
     """Every lesson notebook, in course order (``00_…``, ``01_…``, …).
@@ -93,6 +99,12 @@ def lesson_title(nb) -> str:
         if m:
             return plain_text(m[1])
     return ""
+
+
+def lesson_minutes(nb) -> int | None:
+    """``metadata.caspian.minutes`` of a notebook, or None if it was never computed."""
+    value = nb.metadata.get("caspian", {}).get("minutes")
+    return int(value) if value is not None else None
 
 
 def section_first_line(nb, heading: str) -> str:
