@@ -26,9 +26,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # signal for each lesson's owner: convert the lesson to the convention in coord/COMMON.md, run
 # `python scripts/run_solutions.py notebooks/NN_x.ipynb`, then REMOVE the lesson's name from here.
 # test_legacy_list_is_current fails while a converted lesson is still listed.
-LEGACY = {
-    "02_geography.ipynb",
-}
+LEGACY = set()  # every lesson is on the convention now
 
 # The capstone's solutions follow the variable ACTOR; they must pass for more than one actor.
 CAPSTONE = "07_capstone.ipynb"
