@@ -105,9 +105,9 @@ def _ex02_1(answer):
 
 HINT_02_2_SELF = ("Iran is in your list: a country always intersects itself. Use `touches`, or "
                   "drop 'IRN'.")
-HINT_02_2_CODES = ("give ISO alpha-3 codes as the data writes them, in upper case (the `iso_a3` "
-                   "column, e.g. 'TUR', 'ARM'), not names.")
-HINT_02_2_CASE = "the data's codes are upper case ('TUR', not 'tur'): copy them from `iso_a3`."
+HINT_02_2_CODES = ("give ISO alpha-3 codes exactly as the `iso_a3` column writes them: three "
+                   "upper-case letters per country, not names.")
+HINT_02_2_CASE = "the data's codes are upper case: {example}. Copy them from `iso_a3`."
 HINT_02_2_SEA = ("Russia and Kazakhstan share only the Caspian Sea with Iran, not a land border: "
                  "did you buffer Iran or take the sea into account?")
 
@@ -125,7 +125,7 @@ def _ex02_2(answer):
     if "IRN" in raw:
         return False, HINT_02_2_SELF
     if raw and all(r.lower() == r for r in raw) and {r.upper() for r in raw} & iran_neighbours():
-        return False, HINT_02_2_CASE
+        return False, HINT_02_2_CASE.format(example=f"'{raw[0]}' is written '{raw[0].upper()}'")
     if any(len(r) != 3 for r in raw):
         return False, HINT_02_2_CODES
     if {"RUS", "KAZ"} & set(raw):
@@ -351,6 +351,7 @@ def _wrong_02_5() -> list[object]:
     return [(fig, straight), (fig, straight.to_crs(maps.CRS_WGS84))]
 
 
-@exercise("02.5", "Your own map: the shortest paths from Baku", wrong=_wrong_02_5)
+@exercise("02.5", "Your own map: the shortest paths from Baku", wrong=_wrong_02_5,
+          expects="(fig, routes): your Figure and GeoDataFrame", accepts=tuple)
 def _ex02_5(answer):
     return _judge_02_5(answer)
