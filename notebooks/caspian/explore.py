@@ -345,7 +345,7 @@ def events_table(events: pd.DataFrame | None = None) -> pd.DataFrame:
     table["on_map"] = _inside(table["lon"], table["lat"], MAP_EXTENT)
     table["map_lon"], table["map_lat"] = table["lon"], table["lat"]
     for _, group in table[table["on_map"]].groupby("place", sort=False):
-        dx, dy = _sunflower(len(group), 0.42)
+        dx, dy = _sunflower(len(group), 0.5)
         table.loc[group.index, "map_lon"] = group["lon"] + dx
         table.loc[group.index, "map_lat"] = group["lat"] + dy
     off = table[~table["on_map"]]
@@ -385,7 +385,7 @@ def _event_filters(period, legend_status, controls: str):
             alt.FilterTransform(filter=controls)]
 
 
-def events_explorer(events: pd.DataFrame | None = None, *, width: int = 820) -> Explorer:
+def events_explorer(events: pd.DataFrame | None = None, *, width: int = 720) -> Explorer:
     """A timeline of events linked to a map and a table; works with no kernel and no network.
 
     Drag across the timeline to select a period (double-click to clear); the map and the table
@@ -463,12 +463,12 @@ def events_explorer(events: pd.DataFrame | None = None, *, width: int = 820) -> 
     on_map.transform = filters
     off_labels = (table[~table["on_map"]].groupby("place", sort=False)
                   .agg(map_lat=("map_lat", "first")).reset_index())
-    off_labels["map_lon"] = NOT_ON_MAP_BOX[0] + 0.9 + 0.9 * 3
+    off_labels["map_lon"] = NOT_ON_MAP_BOX[0] + 0.9 * 4.3
     off_labels["place"] = off_labels["place"].str.replace(r" \(\w+\)$", "", regex=True)
     labels = alt.Chart(off_labels).mark_text(
         align="left", baseline="middle", fontSize=FONT_SIZE - 1).encode(
         longitude="map_lon:Q", latitude="map_lat:Q", text="place:N")
-    map_width = int(width * 0.52)
+    map_width = int(width * 0.5)
     height = int(map_width * 0.82)
     the_map = alt.layer(*base_map_layers(), labels, on_map).project(
         type="equirectangular").properties(
@@ -481,8 +481,8 @@ def events_explorer(events: pd.DataFrame | None = None, *, width: int = 820) -> 
     table_rows = selected.transform_window(
         row="row_number()", sort=[alt.SortField("date"), alt.SortField("event_id")]
     ).transform_filter(f"datum.row <= {rows}")
-    columns = [("date", 0, 80, "Date"), ("title", 88, 250, "Event"),
-               ("status", 344, 70, "Status")]
+    columns = [("date", 0, 80, "Date"), ("title", 88, 170, "Event"),
+               ("status", 266, 70, "Status")]
     cells = [alt.Chart(pd.DataFrame({"x": [c[1] for c in columns], "row": 0,
                                      "h": [c[3] for c in columns]})).mark_text(
         align="left", baseline="middle", fontSize=FONT_SIZE - 1, fontStyle="italic").encode(
@@ -497,7 +497,7 @@ def events_explorer(events: pd.DataFrame | None = None, *, width: int = 820) -> 
     ).mark_text(align="left", baseline="top", fontSize=FONT_SIZE, fontWeight="bold").encode(
         x=alt.value(0), y=alt.value(height + 8), text="label:N")
     the_table = alt.layer(*cells, count).properties(
-        width=width - map_width - 60, height=height,
+        width=width - map_width - 40, height=height,
         title="What: the selected events, oldest first").properties(name="event_table")
 
     chart = alt.vconcat(timeline, alt.hconcat(the_map, the_table, spacing=40)).properties(
@@ -607,7 +607,7 @@ def _alliances_description(ties: pd.DataFrame, at: pd.Timestamp, active: pd.Data
         + ", ".join(f"{n} {k}" for k, n in kinds.items()) + f"): {listing}. {SOURCE_LINE}.")
 
 
-def alliances_explorer(at: object | None = None, *, width: int = 820) -> Explorer:
+def alliances_explorer(at: object | None = None, *, width: int = 720) -> Explorer:
     """The ties between actors on a map, with a date slider and a kind-of-tie menu.
 
     Parameters
