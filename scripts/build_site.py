@@ -29,6 +29,7 @@ from coursebuild import (
     DATA,
     NOTEBOOKS,
     ROOT,
+    SITE_DROP_TAGS,
     TEMPLATES,
     BuildError,
     Lesson,
@@ -170,7 +171,8 @@ def lesson_page(lesson: Lesson, prev: Lesson | None, nxt: Lesson | None, nav: st
                  "caspian": {"nav": nav, "links": " ".join(links), "footer": FOOTER,
                              "vega_scripts": explore.script_tags("vendor")
                              if has_explorer(lesson) else "", "vega_embed": VegaEmbedder()}}
-    body, _ = exporter.from_notebook_node(prepare(lesson.nb, lesson.title), resources=resources)
+    body, _ = exporter.from_notebook_node(prepare(lesson.nb, lesson.title, drop=SITE_DROP_TAGS),
+                                          resources=resources)
     figures = sum(1 for c in lesson.nb.cells if c.cell_type == "code"
                   for o in c.get("outputs", []) if "image/png" in o.get("data", {})
                   or "image/jpeg" in o.get("data", {}))

@@ -38,6 +38,7 @@ EXECUTED_CACHE = ROOT / "build" / "executed"
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 CELL_TIMEOUT = 120  # seconds per cell; a lesson's whole run is a few seconds
+SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720  # a 16:9 projector; tests/test_browser.py checks every slide
 
 
 class BuildError(RuntimeError):
@@ -228,14 +229,24 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 IMAGE_MIMES = ("image/png", "image/jpeg", "image/svg+xml")
 
 
-def prepare(nb, title: str):
+SLIDE_DROP_TAGS = frozenset({"solution", "check", "verify", "hint", "instructor"})
+"""Cells that never appear in slides: they belong to a learner working in the notebook (hints,
+checks, solutions), pin the prose's numbers (verify) or are meant for the instructor only."""
+SITE_DROP_TAGS = frozenset({"verify"})
+"""Cells the website leaves out: verify cells are asserts with no output, hidden in JupyterLab too.
+Solutions stay, collapsed in their <details> block; checks and hints stay."""
+
+
+def prepare(nb, title: str, drop: frozenset[str] = frozenset()):
     """A copy of an executed notebook ready for export.
 
+    * cells tagged with any of ``drop`` are removed (see :data:`SLIDE_DROP_TAGS`);
     * ``metadata.title`` = the lesson's H1, so the page's <title> names the lesson;
     * each figure gets the text of the ``*Figure description:*`` cell after it as its alt text;
     * widget views (which need a live kernel) become a one-line note.
     """
     nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if not drop & set(c.get("metadata", {}).get("tags", []))]
     nb.metadata["title"] = title
     cells = nb.cells
     for i, cell in enumerate(cells):
@@ -252,6 +263,68 @@ def prepare(nb, title: str):
                                             "here: open the notebook in JupyterLab to use it.</p>"}
             if any(m in data for m in IMAGE_MIMES):
                 out.setdefault("metadata", {})["caspian_alt"] = alt or f"Figure from {title}"
+    return nb
+
+
+SECTION = re.compile(r"(?m)^(?=#{2,3} )")
+
+
+def split_sections(nb):
+    """For slides: a markdown cell with several ``##``/``###`` sections becomes one cell per
+    section, each after the first on its own (vertical) subslide, so that a lesson's opening
+    cell (Overview, Learning objectives, Prerequisites, Time to learn) or its closing one (Key
+    points, What's next, Sources) fits the 1280 x 720 canvas instead of scrolling."""
+    cells = []
+    for cell in nb.cells:
+        parts = [p for p in SECTION.split(cell.source) if p.strip()] \
+            if cell.cell_type == "markdown" else [cell.source]
+        if len(parts) < 2:
+            cells.append(cell)
+            continue
+        for i, part in enumerate(parts):
+            piece = copy.deepcopy(cell)
+            piece.source = part.rstrip()
+            piece["id"] = f"{cell.get('id', 'cell')}-s{i}"
+            if i:
+                piece.metadata["slideshow"] = {"slide_type": "subslide"}
+            cells.append(piece)
+    nb.cells = cells
+    return nb
+
+
+FIGURE_ONLY = "caspian-figure-only"
+
+
+def figures_on_their_own_slide(nb):
+    """For slides: a code cell's figures go on the next (vertical) subslide, alone, so they can be
+    shown large on a 1280 x 720 canvas instead of below the code, off the bottom of the slide.
+    The new cell is tagged ``caspian-figure-only``; the slides template shows only its outputs.
+    Its ``*Figure description:*`` cell stays with it; the cell after that starts a new subslide
+    instead of being added below the figure."""
+    cells = []
+    after_figure = False
+    for cell in nb.cells:
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if after_figure and not (cell.cell_type == "markdown"
+                                 and FIGURE_DESCRIPTION.match(cell.source)):
+            if kind in ("-", "fragment"):
+                cell.metadata["slideshow"] = {"slide_type": "subslide"}
+            after_figure = kind == "skip"  # a skipped cell does not end the figure's slide
+        cells.append(cell)
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        images = [o for o in cell.get("outputs", [])
+                  if any(m in o.get("data", {}) for m in IMAGE_MIMES)]
+        if not images:
+            continue
+        cell.outputs = [o for o in cell.outputs if o not in images]
+        figure = nbformat.v4.new_code_cell("")
+        figure["id"] = f"{cell.get('id', 'cell')}-figure"
+        figure.metadata = {"slideshow": {"slide_type": "subslide"}, "tags": [FIGURE_ONLY]}
+        figure.outputs = images
+        cells.append(figure)
+        after_figure = True
+    nb.cells = cells
     return nb
 
 
@@ -276,10 +349,11 @@ def slides_html(lesson: Lesson, reveal_prefix: str = "reveal.js") -> str:
     exporter.reveal_theme = "caspian"
     exporter.reveal_scroll = True
     exporter.reveal_number = "c/t"
-    exporter.reveal_width = "1280"
-    exporter.reveal_height = "800"
-    body, _ = exporter.from_notebook_node(prepare(lesson.nb, lesson.title),
-                                          resources={"metadata": {"name": lesson.stem}})
+    exporter.reveal_width = str(SLIDE_WIDTH)
+    exporter.reveal_height = str(SLIDE_HEIGHT)
+    nb = prepare(lesson.nb, lesson.title, drop=SLIDE_DROP_TAGS)
+    nb = figures_on_their_own_slide(split_sections(nb))
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": lesson.stem}})
     return body
 
 
@@ -288,7 +362,9 @@ def slide_links(text: str, built: set[str], site_root: str | None = None) -> str
     part of the website, at its pages (data dictionary, guide, bibliography)."""
 
     def lesson(m: re.Match) -> str:
-        return f'href="{m[1]}.slides.html"' if m[1] in built else m[0]
+        if m[1] in built:
+            return f'href="{m[1]}.slides.html"'
+        return 'href="index.html"' if site_root else m[0]  # a lesson not written yet
 
     text = re.sub(r'href="(?:\./|notebooks/)?(\d\d_[\w-]+)\.ipynb(#[^"]*)?"', lesson, text)
     if site_root:

@@ -1,35 +1,31 @@
-"""The course site and slides, checked in a real browser (headless Chromium).
+"""The course site and slides, checked in a real browser: Playwright driving headless Chromium.
 
 The site is built into a temporary folder (``scripts/build_site.py``; executed lessons are reused
 from ``build/executed/`` when fresh, but nothing is written into the repository) or, if
 ``build/site/`` is a fresh build of the current sources, served as it is. A local web server
-serves it on 127.0.0.1, and Chromium, driven over the Chrome DevTools Protocol (CDP) with
-``websocket-client`` (already installed as a Jupyter dependency), loads every lesson page and one
-slide deck and checks that:
+serves it on 127.0.0.1; Playwright (a test-only dependency, requirements-dev.txt) drives the
+system's Chromium (``executable_path``: Debian's ``chromium``, which ``make browser-deps`` installs
+on CI; Playwright's own browser download is never used). Every request that is not to the local
+server is aborted and recorded, and the tests assert there was none: the site works offline.
 
-* the page has the lesson's title (``<title>`` and its H1);
-* every figure is a rendered image (an ``<img>`` with a non-zero natural size) with alt text, and
-  every lesson after 00 has at least one;
-* no cell shows an error (a traceback);
-* the page asks for nothing outside the local server (no CDN: the site works offline) and throws
-  no JavaScript error.
+For every lesson page: the lesson's title (``<title>`` and its H1); every figure a rendered image
+with alt text (at least one after lesson 00); no error output; no JavaScript error; solutions
+collapsed; no verify cell. For EVERY slide of EVERY deck, at a projector's 1280 x 720: the slide is
+inside the window and everything on it is inside the slide, or the slide (or a box on it) scrolls
+so the content is reachable; no figure is larger than the slide (tests/browser_checks.py).
 
-Skipped where Chromium is not installed. In CI ``make test`` installs it (see the Makefile).
+Skipped where Chromium or Playwright is not installed. In CI ``make test`` installs both.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
-import json
+import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -40,130 +36,77 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import build_site  # noqa: E402
 import coursebuild  # noqa: E402
+from browser_checks import PAGE_REPORT, SLIDE_WALK  # noqa: E402
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome",
                                             "google-chrome-stable") if shutil.which(n)), None)
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium is not installed (Debian: apt-get install chromium); CI installs it via "
-           "`make test`")
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # a learner's environment: the browser tests are for developers
+    sync_playwright = None
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None,
+                       reason="Chromium is not installed (Debian: apt-get install chromium); CI "
+                              "installs it via `make test`"),
+    pytest.mark.skipif(sync_playwright is None,
+                       reason="Playwright is not installed (pip install -r requirements-dev.txt)"),
+]
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage", "--remote-debugging-port=0"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", "--disable-default-apps",
+                 "--disable-extensions"]
+VIEWPORT = {"width": coursebuild.SLIDE_WIDTH, "height": coursebuild.SLIDE_HEIGHT}
 LESSONS = coursebuild.lesson_paths()
-SLIDE_DECK = next((p for p in LESSONS if not p.name.startswith("00_")), None)
-TIMEOUT = 60
+TIMEOUT_MS = 60_000
 
-# Run in the page: what the assertions need, in one round trip.
-PAGE_REPORT = r"""
-(async () => {
-  const imgs = [...document.querySelectorAll('img')];
-  await Promise.all(imgs.map(i => i.decode().catch(() => null)));
-  const figs = [...document.querySelectorAll('.jp-RenderedImage img')];
-  const errors = [...document.querySelectorAll(
-      '.output_error, .jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"]')]
-    .filter(e => !e.closest('.celltag_raises-exception'))
-    .filter(e => e.classList.contains('output_error')
-                 || /Traceback \(most recent/.test(e.textContent))
-    .map(e => e.textContent.trim().slice(0, 400));
-  return {
-    title: document.title,
-    h1: [...document.querySelectorAll('h1')].map(h => h.textContent.replace('¶', '').trim()),
-    figures: figs.length,
-    rendered: figs.filter(i => i.complete && i.naturalWidth > 0 && i.naturalHeight > 0).length,
-    without_alt: figs.filter(i => !(i.alt || '').trim()).length,
-    broken: imgs.filter(i => !(i.naturalWidth > 0)).map(i => i.src.slice(0, 80)),
-    errors: errors,
-    reveal: (typeof Reveal !== 'undefined' && Reveal.isReady)
-      ? {ready: Reveal.isReady(), slides: Reveal.getTotalSlides()} : null,
-  };
-})()
-"""
-
-
-# --- a tiny CDP client --------------------------------------------------------------------------
 
 class Browser:
-    """Headless Chromium with one tab, driven over the DevTools Protocol."""
+    """One Chromium tab at 1280 x 720 that may talk to the local server only."""
 
-    def __init__(self, profile: Path):
-        self.proc = subprocess.Popen(
-            [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + TIMEOUT
-        while not (port_file.is_file() and port_file.read_text().strip()):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.proc.kill()
-                raise RuntimeError("Chromium did not start (no DevToolsActivePort file)")
-            time.sleep(0.1)
+    def __init__(self, base: str):
+        self.base = base
+        self.playwright = sync_playwright().start()
         try:
-            self.ws = self._connect(port_file.read_text().split()[0])
+            self.browser = self.playwright.chromium.launch(
+                executable_path=os.path.realpath(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         except Exception:
-            self.proc.kill()
+            self.playwright.stop()
             raise
-        self.next_id = 0
-        self.events: list[dict] = []
-        for domain in ("Page", "Network", "Runtime"):
-            self.call(f"{domain}.enable")
+        self.context = self.browser.new_context(viewport=VIEWPORT, service_workers="block")
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.outside: list[str] = []
+        self.requests: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.js_errors: list[str] = []
+        self.page.on("pageerror", lambda err: self.js_errors.append(str(err)[:300]))
 
-    @staticmethod
-    def _connect(port: str):
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            tab = next(t for t in json.load(r) if t["type"] == "page")
-        import websocket  # websocket-client: installed with jupyter_server
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith(self.base + "/") or url.startswith("data:"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
 
-        return websocket.create_connection(tab["webSocketDebuggerUrl"], timeout=TIMEOUT,
-                                           suppress_origin=True)
-
-    def call(self, method: str, **params):
-        self.next_id += 1
-        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
-            msg = json.loads(self.ws.recv())
-            if msg.get("id") == self.next_id:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result", {})
-            self.events.append(msg)
-
-    def wait_for(self, event: str):
-        deadline = time.monotonic() + TIMEOUT
-        while not any(e.get("method") == event for e in self.events):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"no {event} within {TIMEOUT} s")
-            self.events.append(json.loads(self.ws.recv()))
-
-    def evaluate(self, expression: str):
-        result = self.call("Runtime.evaluate", expression=expression, awaitPromise=True,
-                           returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"page script failed: {result['exceptionDetails']}")
-        return result["result"].get("value")
-
-    def load(self, url: str) -> dict:
-        """Open ``url``; return the page report plus the requests and JS errors it caused."""
-        self.events.clear()
-        self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
-        report = self.evaluate(PAGE_REPORT)
-        report["requests"] = [e["params"]["request"]["url"] for e in self.events
-                              if e.get("method") == "Network.requestWillBeSent"]
-        report["js_errors"] = [e["params"]["exceptionDetails"].get("text", "")
-                               + " " + str(e["params"]["exceptionDetails"].get("exception", {})
-                                           .get("description", ""))[:300]
-                               for e in self.events if e.get("method") == "Runtime.exceptionThrown"]
+    def load(self, path: str) -> dict:
+        """Open ``base/path``; return the page report plus what it asked for outside the site."""
+        self.outside.clear()
+        self.js_errors.clear()
+        self.page.goto(f"{self.base}/{path}", wait_until="load")
+        report = self.page.evaluate(PAGE_REPORT)
+        report["outside"] = list(self.outside)
+        report["js_errors"] = list(self.js_errors)
         return report
 
     def close(self):
-        with contextlib.suppress(Exception):
-            self.ws.close()
-        self.proc.terminate()
         try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+            self.context.close()
+            self.browser.close()
+        finally:
+            self.playwright.stop()
 
 
 # --- fixtures -----------------------------------------------------------------------------------
@@ -196,8 +139,8 @@ def server(site):
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    b = Browser(tmp_path_factory.mktemp("chromium-profile"))  # stops Chromium if it fails
+def browser(server):
+    b = Browser(server)
     yield b
     b.close()
 
@@ -207,8 +150,7 @@ def expected_title(path: Path) -> str:
 
 
 def assert_clean(report: dict, base: str, name: str):
-    outside = [u for u in report["requests"]
-               if not (u.startswith(base + "/") or u.startswith("data:"))]
+    outside = report["outside"]
     assert not outside, f"{name} asks for files outside the site (needs a network): {outside}"
     assert not report["js_errors"], f"{name}: JavaScript errors: {report['js_errors']}"
     assert not report["errors"], f"{name} shows an error output: {report['errors'][0]}"
@@ -219,7 +161,7 @@ def assert_clean(report: dict, base: str, name: str):
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
 def test_lesson_page(lesson, server, browser):
-    report = browser.load(f"{server}/{lesson.stem}.html")
+    report = browser.load(f"{lesson.stem}.html")
     title = expected_title(lesson)
     assert title and title in report["title"], f"<title> is {report['title']!r}, not {title!r}"
     assert any(title in h for h in report["h1"]), f"no H1 {title!r} (found {report['h1']})"
@@ -232,18 +174,71 @@ def test_lesson_page(lesson, server, browser):
     print(f"{lesson.stem}.html: {report['rendered']} figure(s) rendered")
 
 
-@pytest.mark.skipif(SLIDE_DECK is None, reason="no lesson with figures yet")
-def test_slide_deck(server, browser):
-    report = browser.load(f"{server}/slides/{SLIDE_DECK.stem}.slides.html")
-    title = expected_title(SLIDE_DECK)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_slide_fits_the_projector(lesson, server, browser):
+    """Every slide of the deck at 1280 x 720: inside the window, nothing sticking out of it; a
+    slide taller than the window scrolls (the nbconvert/RISE `scroll` convention) so all of it is
+    reachable; no figure is larger than the slide."""
+    report = browser.load(f"slides/{lesson.stem}.slides.html")
+    browser.page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+    title = expected_title(lesson)
     assert title in report["title"], f"slides <title> is {report['title']!r}"
-    assert report["reveal"] and report["reveal"]["ready"], "reveal.js did not start"
-    assert report["reveal"]["slides"] > 3, f"only {report['reveal']['slides']} slides"
-    assert_clean(report, server, f"{SLIDE_DECK.stem} slides")
-    assert report["figures"] >= 1 and report["rendered"] == report["figures"], \
-        f"slides: {report['rendered']} of {report['figures']} figures rendered"
-    print(f"{SLIDE_DECK.stem}.slides.html: {report['reveal']['slides']} slides, "
-          f"{report['rendered']} figure(s)")
+    assert_clean(report, server, f"{lesson.stem} slides")
+    slides = browser.page.evaluate(SLIDE_WALK)
+    total = browser.page.evaluate("Reveal.getTotalSlides()")
+    assert len(slides) == total > 3, f"walked {len(slides)} of {total} slides"
+    bad = [f"slide {s['h']}/{s['v']} {s['title']!r}: {'; '.join(s['problems'])}"
+           for s in slides if s["problems"]]
+    assert not bad, f"{lesson.stem}: slides that do not fit 1280x720:\n" + "\n".join(bad)
+    assert not browser.js_errors, f"{lesson.stem} slides: JavaScript errors {browser.js_errors}"
+    scrolling = sum(s["scrolls"] for s in slides)
+    print(f"{lesson.stem}.slides.html: {len(slides)} slides fit 1280x720 "
+          f"({scrolling} scroll)")
+
+
+def test_slides_leave_out_what_belongs_to_the_notebook(site):
+    """Solutions, checks, hints, verify and instructor cells never reach a deck."""
+    for deck in sorted((site / "slides").glob("*.slides.html")):
+        text = deck.read_text(encoding="utf-8")
+        for words in ("<summary>Solution", "Hint 1", "check(&quot;", 'check("', "prose says",
+                      "Ask the class"):
+            assert words not in text, f"{deck.name} shows {words!r}"
+
+
+def test_site_hides_verify_cells_and_folds_solutions(site, server, browser):
+    for lesson in LESSONS:
+        nb = nbformat.read(lesson, as_version=4)
+        page = (site / f"{lesson.stem}.html").read_text(encoding="utf-8")
+        for cell in nb.cells:
+            if "verify" in cell.metadata.get("tags", []):
+                first = cell.source.strip().splitlines()[0]
+                assert re.sub(r"\s+", "", first)[:40] not in re.sub(r"<[^>]+>|\s+", "", page), \
+                    f"{lesson.stem}: a verify cell is on the page"
+        report = browser.load(f"{lesson.stem}.html")
+        assert report["open_solutions"] == 0, f"{lesson.stem}: a solution is shown unfolded"
+
+
+def test_the_offline_guard_and_the_fit_check_fire(browser, server):
+    """The guard sees a request to the internet; the slide check sees a figure that does not fit
+    and a slide cut off at the bottom."""
+    page = browser.page
+    browser.outside.clear()
+    page.goto(f"{server}/index.html")
+    page.evaluate("fetch('https://example.org/x').catch(() => null)")
+    page.wait_for_timeout(300)
+    assert any("example.org" in u for u in browser.outside)
+    deck = next(p for p in LESSONS if not p.name.startswith("00_"))
+    browser.load(f"slides/{deck.stem}.slides.html")
+    page.wait_for_function("typeof Reveal !== 'undefined' && Reveal.isReady()")
+    page.add_style_tag(content=".reveal .slides section, .reveal .slides section * "
+                               "{ overflow: visible !important; }"
+                               ".reveal .jp-RenderedImage img { max-height: none !important;"
+                               " max-width: none !important; width: 2000px !important; }")
+    page.evaluate("window.caspianFitSlide = null")
+    slides = page.evaluate(SLIDE_WALK)
+    problems = " ".join(p for s in slides for p in s["problems"])
+    assert "sticks out of the slide" in problems and "larger than the slide" in problems
+    assert "does not scroll" in problems
 
 
 @pytest.mark.parametrize("page", ["index.html", "data.html", "bibliography.html",
@@ -251,7 +246,7 @@ def test_slide_deck(server, browser):
 def test_site_page(page, site, server, browser):
     if not (site / page).is_file():
         pytest.skip(f"{page} is not built (its source does not exist yet)")
-    report = browser.load(f"{server}/{page}")
+    report = browser.load(page)
     assert report["h1"], f"{page} has no H1"
     assert_clean(report, server, page)
 
