@@ -44,7 +44,10 @@ $(DEVSTAMP): $(STAMP) requirements-dev.txt
 
 # Token authentication stays on; the server listens on this machine only. Jupyter refuses to
 # run as root (containers, some classroom VMs) unless told: that flag changes nothing else.
+# install_lab_settings.py switches off JupyterLab's news pop-up and update check (no prompt, no
+# request to the web) in .venv's settings overrides.
 lab: $(STAMP)
+	@$(BIN)/python scripts/install_lab_settings.py --quiet
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(FIRST)
 
 lint: $(DEVSTAMP)
