@@ -193,6 +193,7 @@ def _bar_figure(counts: dict[str, float], *, title: str = "Events per country",
         ax.set_xlabel(xlabel)
     if source:
         fig.text(0.01, 0.01, source)
+    plt.close(fig)  # off pyplot's list of open figures; the Figure itself stays inspectable
     return fig
 
 
@@ -293,6 +294,7 @@ def _event_map(points: gpd.GeoDataFrame | None = None, *, base: bool = True, leg
     ax.set_ylabel("Latitude (°N)" if labels else "")   # "" is a map drawn without them
     if source:
         fig.text(0.01, 0.01, "Data: course tables; Natural Earth")
+    plt.close(fig)  # off pyplot's list of open figures; the Figure itself stays inspectable
     return fig
 
 
