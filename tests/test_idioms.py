@@ -36,7 +36,6 @@ FENCE = re.compile(r"```python[ \t]*\n(.*?)\n[ \t]*```", re.S)
 # (idiom as named in the table's first column, lesson number) -> who must act.
 KNOWN_EARLY: dict[tuple[str, str], str] = {
     ("`.value_counts()`", "00"): "00 start here shows it undeclared (sources by kind)",
-    ("`gpd.sjoin()`", "02"): "02 geography uses a spatial join before 04 spatial analysis",
     ("`pd.crosstab()`", "03"): "03 timeline uses crosstab before 05 alliances",
 }
 
