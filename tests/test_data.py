@@ -100,6 +100,84 @@ def test_loads_return_copies():
     assert data.load_events().loc[0, "title"] != "changed by a learner"
 
 
+def test_an_edit_shows_on_the_next_load(data_copy):
+    """No kernel restart needed: the cache is keyed on the files' sizes and modification times."""
+    before = data.load_events(data_copy.dir)
+    rows = data_copy.rows("events")
+    data_copy.write("events", rows + [{**rows[0], "event_id": "E990", "title": "Added"}])
+    links = data_copy.rows("event_sources")
+    data_copy.write("event_sources", links + [{**links[0], "event_id": "E990"}])
+    actors = data_copy.rows("event_actors")
+    data_copy.write("event_actors", actors + [{"event_id": "E990", "role": "claimed_by",
+                                               "actor_id": "aze"}])
+    after = data.load_events(data_copy.dir)
+    assert len(after) == len(before) + 1 and "Added" in set(after["title"])
+    data_copy.edit("events", 0, status="rumoured")
+    with pytest.raises(data.DataError, match="rumoured"):
+        data.load_events(data_copy.dir)
+
+
+# --- Writing tables back -----------------------------------------------------------------------
+
+
+def test_save_needs_a_folder_named_on_purpose():
+    with pytest.raises(TypeError):
+        data.save_events(data.load_events())  # no default: lessons never write into data/
+
+
+@pytest.mark.parametrize("table", data.TABLES)
+def test_save_round_trip_changes_no_byte(data_copy, table):
+    before = {p.name: p.read_bytes() for p in data_copy.dir.glob("*.csv")}
+    written = getattr(data, f"save_{table}")(getattr(data, f"load_{table}")(data_copy.dir),
+                                             data_copy.dir)
+    assert written == []
+    assert {p.name: p.read_bytes() for p in data_copy.dir.glob("*.csv")} == before
+
+
+def test_save_events_writes_a_new_row_and_its_link_tables(data_copy):
+    events = data.load_events(data_copy.dir)
+    row = events.iloc[0].copy()
+    row["event_id"], row["title"] = "E990", "A new row"
+    row["source_ids"], row["claimed_by"], row["denied_by"] = \
+        "guardian-20080213-mughniyeh;wapo-20080214-mughniyah", "aze", pd.NA
+    new = pd.concat([events, row.to_frame().T], ignore_index=True)
+    written = {p.name for p in data.save_events(new, data_copy.dir)}
+    assert written == {"events.csv", "event_sources.csv", "event_actors.csv"}
+    assert data_copy.rows("events")[-1]["event_id"] == "E990"  # new rows go at the end
+    assert [r["source_id"] for r in data_copy.rows("event_sources") if r["event_id"] == "E990"] \
+        == ["guardian-20080213-mughniyeh", "wapo-20080214-mughniyah"]
+    again = data.load_events(data_copy.dir).set_index("event_id")
+    assert again.loc["E990", "claimed_by"] == "aze" and pd.isna(again.loc["E990", "denied_by"])
+    assert "known_from" not in data_copy.rows("events")[0]  # only the table's own columns
+    assert "source_ids" not in data_copy.rows("events")[0]
+
+
+def test_save_keeps_month_precision_and_drops_derived_columns(data_copy):
+    events = data.load_events(data_copy.dir)
+    month = events[events["date_precision"] == "month"].index[0]
+    events.loc[month, "title"] = "Edited title"
+    data.save_events(events, data_copy.dir)
+    stored = {r["event_id"]: r for r in data_copy.rows("events")}
+    assert stored[events.loc[month, "event_id"]]["date"] == \
+        events.loc[month, "date"].strftime("%Y-%m")
+    assert list(stored[events.loc[month, "event_id"]]) == \
+        [f["name"] for f in data._resource(data.load_schema(), "events")["schema"]["fields"]]
+
+
+def test_save_refuses_a_broken_table_and_writes_nothing(data_copy):
+    before = {p.name: p.read_bytes() for p in data_copy.dir.glob("*.csv")}
+    events = data.load_events(data_copy.dir)
+    events.loc[0, "source_ids"] = "no-such-source"
+    with pytest.raises(data.DataError, match=r"nothing was written(.|\n)*'no-such-source'"):
+        data.save_events(events, data_copy.dir)
+    assert {p.name: p.read_bytes() for p in data_copy.dir.glob("*.csv")} == before
+
+
+def test_save_names_a_missing_column(data_copy):
+    with pytest.raises(data.DataError, match="no column.*status"):
+        data.save_events(data.load_events(data_copy.dir).drop(columns="status"), data_copy.dir)
+
+
 @pytest.mark.parametrize("link, loader", [
     ("event_sources", "load_event_sources"), ("event_actors", "load_event_actors"),
     ("relation_sources", "load_relation_sources"), ("relation_actors", "load_relation_actors"),
