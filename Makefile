@@ -46,9 +46,11 @@ $(DEVSTAMP): $(STAMP) requirements-dev.txt
 # run as root (containers, some classroom VMs) unless told: that flag changes nothing else.
 # install_lab_settings.py switches off JupyterLab's news pop-up and update check (no prompt, no
 # request to the web) in .venv's settings overrides.
+# root_dir=. serves the whole repository (data/ and its README in the file browser) while
+# opening the first lesson; without it Jupyter would serve only the lesson's folder.
 lab: $(STAMP)
 	@$(BIN)/python scripts/install_lab_settings.py --quiet
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(FIRST)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(FIRST)
 
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check .

@@ -67,8 +67,8 @@ WIDE_COLUMNS: dict[str, list[tuple[str, str, str, str | None]]] = {
                   ("source_ids", "summary", "relation_sources", None)],
 }
 
-_KEYS = {"sources": "source_id", "places": "place_id", "actors": "actor_id",
-         "events": "event_id", "relations": "relation_id",
+_KEYS = {"publishers": "publisher", "sources": "source_id", "places": "place_id",
+         "actors": "actor_id", "events": "event_id", "relations": "relation_id",
          "place_sources": "place_id", "actor_sources": "actor_id", "event_sources": "event_id",
          "event_actors": "event_id", "relation_sources": "relation_id",
          "relation_actors": "relation_id"}
@@ -1113,6 +1113,11 @@ def save_table(name: str, frame: pd.DataFrame, data_dir: str | Path) -> list[Pat
         (folder / path).write_text(text, encoding="utf-8", newline="")
         written.append(folder / path)
     return written
+
+
+def save_publishers(frame: pd.DataFrame, data_dir: str | Path) -> list[Path]:
+    """Write the publishers back to ``data_dir/publishers.csv`` (see :func:`save_table`)."""
+    return save_table("publishers", frame, data_dir)
 
 
 def save_sources(frame: pd.DataFrame, data_dir: str | Path) -> list[Path]:

@@ -125,11 +125,13 @@ def validate_and_load(dm, folder: Path) -> Result:
     report = dm.validate(folder)
     result.errors += report.errors
     result.warnings += report.warnings
-    loaders = {"sources": "load_sources", "places": "load_places", "actors": "load_actors",
-               "events": "load_events", "relations": "load_relations"}
+    loaders = {"publishers": "load_publishers", "sources": "load_sources",
+               "places": "load_places", "actors": "load_actors", "events": "load_events",
+               "relations": "load_relations"}
     try:
         for name, fn in loaders.items():
-            result.frames[name] = getattr(dm, fn)(folder)
+            if hasattr(dm, fn):  # an older loader may lack a table
+                result.frames[name] = getattr(dm, fn)(folder)
     except dm.DataError as exc:
         if not result.errors:  # validate() passed but loading failed: a disagreement
             result.errors += exc.problems
@@ -153,14 +155,15 @@ class Case:
 
 
 def _default_intact(result: Result, ctx: dict) -> bool:
+    """Every table that loaded has its rows and its columns (extra columns lose nothing)."""
     base = ctx.get("_baseline")
     if not base or not result.frames:
         return True
-    for name, frame in base.items():
-        got = result.frames.get(name)
-        if got is None or len(got) != len(frame):
-            return False
-        if ctx.get("same_columns", True) and list(got.columns) != list(frame.columns):
+    for name, got in result.frames.items():
+        frame = base.get(name)
+        if frame is None:
+            continue
+        if len(got) != len(frame) or not set(frame.columns) <= set(got.columns):
             return False
     return True
 
@@ -380,8 +383,7 @@ def _(d):
 
 
 @case("unclosed-quote-at-end", "an unclosed \" in the last row of the file", "error",
-      "data/relations.csv", "line {line}", "quote", "not closed",
-      intact=lambda r, ctx: "relations" not in r.frames)
+      "data/relations.csv", "line {line}", "quote", "not closed")
 def _(d):
     header, rows = read_rows(d, "relations")
     rows[-1][header.index("notes")] = "Ends here"
@@ -441,7 +443,6 @@ def _(d):
 def _(d):
     header, rows = read_rows(d, "places")
     write_rows(d, "places", [*header, "population"], [[*r, "1000"] for r in rows])
-    return {"same_columns": True}
 
 
 @case("reordered-columns", "columns in another order (a spreadsheet sorted them)", "accepted")
@@ -767,7 +768,7 @@ def _save_round_trip(table: str):
     return action
 
 
-for _table in ("events", "relations", "places", "actors", "sources"):
+for _table in ("events", "relations", "places", "actors", "sources", "publishers"):
     CASES.append(Case(
         f"save-round-trip-{_table}", f"save_{_table}(load_{_table}(), folder) changes no byte",
         "accepted", lambda d: {}, action=_save_round_trip(_table), needs=f"save_{_table}",
