@@ -19,7 +19,7 @@ OLDEST=3.10   # keep in step with pyproject.toml requires-python and README.md
 if [ -z "${OLDEST_PYTHON:-}" ]; then
     # a pyenv build of the oldest promised Python, else one on PATH
     for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/$OLDEST.*/bin/python "python$OLDEST"; do
-        if command -v "$candidate" >/dev/null 2>&1; then OLDEST_PYTHON=$candidate; fi
+        if "$candidate" --version >/dev/null 2>&1; then OLDEST_PYTHON=$candidate; break; fi
     done
 fi
 if [ -z "${OLDEST_PYTHON:-}" ]; then

@@ -228,9 +228,32 @@ def dependency_closure(names) -> set[str]:
     return seen
 
 
+def module_providers() -> dict[str, set[str]]:
+    """Top-level module → the installed distributions that provide it.
+
+    Like ``importlib.metadata.packages_distributions()``, which on Python 3.10 reads only
+    ``top_level.txt`` (absent from many modern wheels): here the files a distribution installed
+    count too.
+    """
+    providers: dict[str, set[str]] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        tops = set((dist.read_text("top_level.txt") or "").split())
+        for file in dist.files or []:
+            top = file.parts[0] if file.parts else ""
+            if top.endswith(".py"):
+                tops.add(top[:-3])
+            elif len(file.parts) > 1 and not top.endswith((".dist-info", ".data", ".libs")) \
+                    and top not in ("..", "__pycache__"):
+                tops.add(top)
+        for top in tops:
+            providers.setdefault(top, set()).add(name)
+    return providers
+
+
 def test_what_learners_run_needs_only_the_learner_set():
     closure = dependency_closure(LEARNER)
-    providers = metadata.packages_distributions()
+    providers = module_providers()
     stdlib = set(sys.stdlib_module_names)
     problems = []
     for module, files in sorted(learner_code_imports().items()):
