@@ -80,7 +80,7 @@ hub-deps: $(DEVSTAMP)
 	fi
 	@$(BIN)/python scripts/hub_loadtest.py --install-proxy || echo "tests/test_hub_smoke.py will skip"
 
-# A class on one hub, measured: N learners (HUB_ARGS="--users 1,5,10,20 --lesson 02") at once.
+# A class on one hub, measured: N learners (HUB_ARGS="--users 1,5,10,20 --lesson timeline") at once.
 hub-loadtest: hub-deps
 	$(BIN)/python scripts/hub_loadtest.py $(HUB_ARGS)
 

@@ -21,9 +21,9 @@ It prints a table (lesson wall time median/p95/max, peak memory per user and in 
 failures) and writes it with the raw figures to ``output/hub_loadtest.json``. Everything it starts
 is stopped at the end, also on error or Ctrl+C; every wait is bounded.
 
-    make hub-loadtest                                   # N = 1, 5, 10, 20; lesson 02
+    make hub-loadtest                                   # N = 1, 5, 10, 20; the timeline lesson
     .venv/bin/python scripts/hub_loadtest.py --users 2 --lesson 00
-    .venv/bin/python scripts/hub_loadtest.py --users 1,5,10,20,30 --lesson 04
+    .venv/bin/python scripts/hub_loadtest.py --users 1,5,10,20,30 --lesson 05
 
 Needs the development environment (requirements-dev.txt: jupyterhub, websocket-client) and npm.
 """
@@ -518,10 +518,12 @@ def run_round(hub: Hub, users: int, lesson: str, prefix: str, log=lambda message
                  load)
 
 
-def find_lesson(prefix: str) -> str:
-    matches = sorted((ROOT / "notebooks").glob(f"{prefix}*.ipynb"))
+def find_lesson(key: str) -> str:
+    """The lesson whose file name starts with ``key`` ('00'), else the first that contains it."""
+    folder = ROOT / "notebooks"
+    matches = sorted(folder.glob(f"{key}*.ipynb")) or sorted(folder.glob(f"[0-9]*{key}*.ipynb"))
     if not matches:
-        raise SystemExit(f"no lesson notebooks/{prefix}*.ipynb")
+        raise SystemExit(f"no lesson notebooks/{key}*.ipynb or notebooks/*{key}*.ipynb")
     return matches[0].name
 
 
@@ -578,8 +580,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="1,5,10,20",
                         help="comma-separated numbers of simultaneous learners (default 1,5,10,20)")
-    parser.add_argument("--lesson", default="02",
-                        help="prefix of the lesson to run, e.g. 00 or 02 (default 02)")
+    parser.add_argument("--lesson", default="timeline",
+                        help="the lesson to run: its number (00) or part of its name (default "
+                             "timeline, the lesson with the most figures)")
     parser.add_argument("--json", type=Path, default=ROOT / "output" / "hub_loadtest.json")
     parser.add_argument("--install-proxy", action="store_true",
                         help="only install configurable-http-proxy under .hub/ (make hub-deps)")
