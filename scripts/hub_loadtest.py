@@ -102,6 +102,7 @@ def singleuser_command() -> Path:
 CONFIG = """\
 # Written by scripts/hub_loadtest.py for one run; deleted afterwards.
 import os
+import socket
 import subprocess
 from pathlib import Path
 
@@ -143,7 +144,28 @@ def clone_course(spawner):
                         str(home / {course!r})], check=True, timeout=120)
 
 
-c.Spawner.pre_spawn_hook = clone_course
+PORTS = iter(range({port_base}, {port_base} + 1000))
+
+
+# A free port below the ephemeral range, so no kernel's random ZeroMQ port can take it between
+# the hub choosing it and the server binding it (that happened at 20 learners with random ports).
+def pick_port(spawner):
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        spawner.port = port
+        return
+
+
+def before_spawn(spawner):
+    pick_port(spawner)
+    clone_course(spawner)
+
+
+c.Spawner.pre_spawn_hook = before_spawn
 """
 
 
@@ -151,6 +173,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def user_port_base() -> int:
+    """Start of a block of 1000 ports for the learners' servers, below the ephemeral range that
+    random ports (kernels, free_port) come from; random so two runs at once rarely overlap."""
+    low = 32768
+    try:
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    top = max(11000, min(low, 65535) - 1000)
+    return secrets.choice(range(10000, top, 1000))
 
 
 class Hub:
@@ -170,6 +204,7 @@ class Hub:
             db=str(self.dir / "jupyterhub.sqlite"), cookie=str(self.dir / "cookie_secret"),
             pid=str(self.dir / "jupyterhub.pid"), home=str(self.dir / "home"),
             singleuser=str(singleuser_command()), args=args, spawn_timeout=int(SPAWN_TIMEOUT),
+            port_base=user_port_base(),
             course=COURSE_DIR, repo=repo), encoding="utf-8")
 
     def start(self) -> None:
@@ -334,18 +369,22 @@ def _message(msg_type: str, content: dict, session: str) -> dict:
             "buffers": []}
 
 
-def run_lesson(hub: Hub, learner: Learner, lesson: str, token: str,
-               barrier: threading.Barrier) -> None:
-    """Open the lesson as JupyterLab does and run every code cell in order, stopping at an error."""
+def open_lesson(hub: Hub, learner: Learner, lesson: str, token: str) -> list[str]:
+    """Read the notebook as JupyterLab does (contents API); return its code cells' sources."""
+    path = f"{COURSE_DIR}/notebooks/{lesson}"
+    notebook = hub.api("GET", f"/user/{learner.name}/api/contents/{path}?content=1&type=notebook",
+                       token=token)["content"]
+    cells = [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"]
+    learner.cells_total = len(cells)
+    return cells
+
+
+def run_lesson(hub: Hub, learner: Learner, lesson: str, token: str, cells: list[str]) -> None:
+    """Start the notebook's kernel and run every code cell in order, stopping at an error."""
     import websocket  # websocket-client, from requirements-dev.txt
 
     base = f"/user/{learner.name}"
     nb_path = f"{COURSE_DIR}/notebooks/{lesson}"
-    notebook = hub.api("GET", f"{base}/api/contents/{nb_path}?content=1&type=notebook",
-                       token=token)["content"]
-    cells = [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"]
-    learner.cells_total = len(cells)
-    barrier.wait(timeout=SPAWN_TIMEOUT)  # everyone presses Run All at the same moment
     start, cpu_before = time.monotonic(), tree_cpu_s(learner.pids[0])
     learner.start_cpu_s = cpu_before
     session = hub.api("POST", f"{base}/api/sessions", token=token, body={
@@ -389,15 +428,30 @@ def run_lesson(hub: Hub, learner: Learner, lesson: str, token: str,
 
 
 def learner_thread(hub: Hub, learner: Learner, lesson: str, barrier: threading.Barrier) -> None:
+    """One learner: start a server, open the lesson, wait for the class, run it.
+
+    A learner whose server fails is recorded as a failure but still counts at the barrier, so the
+    others start together and the round measures them.
+    """
+    cells, token = None, ""
     try:
         spawn(hub, learner)
         learner.pids = [find_server(learner.name).pid]
         token = hub.api("POST", f"/hub/api/users/{learner.name}/tokens",
                         body={"expires_in": 3600, "note": "hub_loadtest"})["token"]
-        run_lesson(hub, learner, lesson, token, barrier)
+        cells = open_lesson(hub, learner, lesson, token)
     except Exception as exc:  # recorded as this learner's failure; the round goes on
-        learner.failure = f"{type(exc).__name__}: {exc}"
-        barrier.abort()
+        learner.failure = f"while starting: {type(exc).__name__}: {exc}"
+    try:
+        barrier.wait(timeout=SPAWN_TIMEOUT + 60)  # everyone presses Run All at the same moment
+    except threading.BrokenBarrierError:
+        pass  # someone never arrived: the others start anyway
+    if cells is None:
+        return
+    try:
+        run_lesson(hub, learner, lesson, token, cells)
+    except Exception as exc:
+        learner.failure = f"while running: {type(exc).__name__}: {exc}"
 
 
 # --- Sampling memory and CPU ----------------------------------------------------------------------
