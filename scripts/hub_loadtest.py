@@ -101,9 +101,9 @@ def singleuser_command() -> Path:
 
 CONFIG = """\
 # Written by scripts/hub_loadtest.py for one run; deleted afterwards.
+import asyncio
 import os
 import socket
-import subprocess
 from pathlib import Path
 
 c = get_config()  # noqa: F821
@@ -135,13 +135,18 @@ c.Spawner.http_timeout = {spawn_timeout}
 c.JupyterHub.concurrent_spawn_limit = 200
 
 
-def clone_course(spawner):
-    \"\"\"What the first click on an nbgitpuller link does: a shallow clone into home.\"\"\"
+async def clone_course(spawner):
+    \"\"\"What the first click on an nbgitpuller link does: a shallow clone into home.
+
+    Asynchronous, so twenty clones at once do not stall the hub's event loop.
+    \"\"\"
     home = Path(spawner.home_dir)
     home.mkdir(parents=True, exist_ok=True)
     if not (home / {course!r}).exists():
-        subprocess.run(["git", "clone", "--quiet", "--depth", "1", {repo!r},
-                        str(home / {course!r})], check=True, timeout=120)
+        proc = await asyncio.create_subprocess_exec(
+            "git", "clone", "--quiet", "--depth", "1", {repo!r}, str(home / {course!r}))
+        if await asyncio.wait_for(proc.wait(), timeout=300) != 0:
+            raise RuntimeError("git clone of the course failed")
 
 
 PORTS = iter(range({port_base}, {port_base} + 1000))
@@ -160,9 +165,9 @@ def pick_port(spawner):
         return
 
 
-def before_spawn(spawner):
+async def before_spawn(spawner):
     pick_port(spawner)
-    clone_course(spawner)
+    await clone_course(spawner)
 
 
 c.Spawner.pre_spawn_hook = before_spawn
@@ -347,10 +352,15 @@ def tree_cpu_s(pid: int) -> float:
 
 def spawn(hub: Hub, learner: Learner) -> None:
     start = time.monotonic()
-    hub.api("POST", f"/hub/api/users/{learner.name}/server")
+    hub.api("POST", f"/hub/api/users/{learner.name}/server", timeout=SPAWN_TIMEOUT)
     deadline = start + SPAWN_TIMEOUT
     while time.monotonic() < deadline:
-        model = hub.api("GET", f"/hub/api/users/{learner.name}")
+        try:
+            model = hub.api("GET", f"/hub/api/users/{learner.name}")
+        except (TimeoutError, urllib.error.URLError) as exc:  # a busy hub answers late
+            if time.monotonic() + 5 > deadline:
+                raise RuntimeError(f"the hub did not answer: {exc}") from exc
+            continue
         server = (model.get("servers") or {}).get("")
         if server and server.get("ready"):
             learner.spawn_s = time.monotonic() - start
