@@ -45,7 +45,7 @@ def test_names_are_accepted_as_well_as_ids_but_never_substrings():
     right = sorted(ex05.tied_to_israel_and_iran())
     assert check("05.1", [short[a].upper() for a in right], quiet=True)
     ok, message = _judge("05.1", [a[:2] for a in right])
-    assert not ok and "whole ids" in message
+    assert not ok and "whole actor ids" in message
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

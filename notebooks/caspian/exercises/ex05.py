@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
 from caspian import data, network
-from caspian.checks import exercise, expect_number, expect_set
+from caspian.checks import FIGURE, NAMES, NUMBER, exercise, expect_number, expect_set
 
 
 def _graph(**kwargs):
@@ -77,7 +77,8 @@ def _wrong_05_1() -> list[object]:
     return [c for c in out if set(c) != right]
 
 
-@exercise("05.1", "Tied to both Israel and Iran", wrong=_wrong_05_1)
+@exercise("05.1", "Tied to both Israel and Iran", wrong=_wrong_05_1,
+          expects="a list of actor ids or names", accepts=NAMES)
 def _ex05_1(answer):
     ids = _ids(answer)
     if ids is None:
@@ -94,7 +95,7 @@ def _ex05_1(answer):
     unknown = sorted(ids - known)
     if unknown:
         return False, (f"{', '.join(repr(u) for u in unknown)} is not an actor id or name of "
-                       "the actors table: give whole ids (e.g. 'aze') or short names.")
+                       "the actors table: give whole actor ids or short names.")
     return expect_set(sorted(ids), right, what="actors",
                       why="these actors have ties to both states. A tie is not an alliance: "
                           "read the kind of each tie (some are rivalries) before calling any "
@@ -149,7 +150,8 @@ def reference_figure(at: str = "2020-11-10", alleged: bool = False, count: int |
 
 @exercise("05.2", "Draw the network on a date you choose",
           wrong=lambda: [reference_figure(alleged=True), reference_figure(filter_dates=False),
-                         reference_figure(count=1)])
+                         reference_figure(count=1)],
+          expects="the matplotlib Figure (or Axes) you drew on", accepts=FIGURE)
 def _ex05_2(answer):
     ax = _axes_of(answer)
     if ax is None:
@@ -223,11 +225,12 @@ def _tkm_ties_before() -> int:
 
 
 @exercise("05.3", "Add a tie in memory",
-          wrong=lambda: [_tkm_ties_before(), tkm_ties_after_adding() + 1])
+          wrong=lambda: [_tkm_ties_before(), tkm_ties_after_adding() + 1],
+          expects="one number (a degree)", accepts=NUMBER)
 def _ex05_3(answer):
     if isinstance(answer, (pd.Timedelta, str, list, dict, tuple, set)) or answer is True \
             or answer is False:
-        return _type_hint("one number (Turkmenistan's degree)", answer)
+        return _type_hint("one number (a degree)", answer)
     return expect_number(
         answer, tkm_ties_after_adding(),
         why="the new row is one more edge at Turkmenistan. Nothing was written to data/: the "
@@ -262,7 +265,8 @@ def _wrong_05_4() -> list[object]:
     return [c for c in out if set(c) != right]
 
 
-@exercise("05.4", "Actors known only through allegations", wrong=_wrong_05_4)
+@exercise("05.4", "Actors known only through allegations", wrong=_wrong_05_4,
+          expects="a list of actor ids or names", accepts=NAMES)
 def _ex05_4(answer):
     ids = _ids(answer)
     if ids is None:
