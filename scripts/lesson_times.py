@@ -1,6 +1,6 @@
 """Compute each lesson's time to learn by the course's one rule, and write it where it is shown.
 
-The rule (coord/COMMON.md, stated in the README)::
+The rule (stated in the README, "How the times are computed")::
 
     minutes = words of markdown prose / 150
               + 0.75 x code cells that are not check, verify or solution cells

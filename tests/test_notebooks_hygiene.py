@@ -1,5 +1,5 @@
 """Committed notebooks are clean: no outputs, the plain python3 kernel, the lesson template's
-structure, no absolute machine paths, and the exercise convention of coord/COMMON.md:
+structure, no absolute machine paths, and the exercise convention the README describes:
 
 heading (markdown, tag `exercise`, `caspian.exercise` + `minutes`) → hint cell(s) (markdown
 `<details>`, tag `hint`) → starter cell(s) (code with `...`, tag `starter`) → check cell (tag
@@ -93,7 +93,7 @@ def test_markdown_images_have_alt_text(path):
         assert match[1].strip(), f"{path.name}: an image in markdown has no alt text"
 
 
-# --- the exercise convention (coord/COMMON.md) ------------------------------------------------
+# --- the exercise convention (README: "Exercises, hints and solutions") ------------------------
 
 
 def _legacy() -> set[str]:

@@ -1,6 +1,6 @@
 """Every exercise's solution passes its own check, strictly, and no solution can run by accident.
 
-Solutions are markdown cells (COMMON.md's convention: a ``<details>`` block around a ```python
+Solutions are markdown cells (the README's convention: a ``<details>`` block around a ```python
 fence), so no Run All executes them. scripts/run_solutions.py builds an in-memory copy of a lesson
 with each exercise's first starter cell replaced by its solution, runs it top to bottom with
 CASPIAN_STRICT_CHECKS=1 (a ✗ raises) and counts the ✓ lines of every exercise's check cells.
@@ -23,7 +23,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 # Lessons that still use the OLD convention (solution = a collapsed CODE cell tagged `solution`,
 # no `starter`/`check`/`hint` tags). Their solutions still run under nbval. This list is the
-# signal for each lesson's owner: convert the lesson to the convention in coord/COMMON.md, run
+# signal for each lesson's owner: convert the lesson to the README's exercise convention, run
 # `python scripts/run_solutions.py notebooks/NN_x.ipynb`, then REMOVE the lesson's name from here.
 # test_legacy_list_is_current fails while a converted lesson is still listed.
 LEGACY = set()  # every lesson is on the convention now
@@ -74,7 +74,7 @@ def test_legacy_list_is_current():
                             "from LEGACY in tests/test_solutions.py so its solutions are run")
         else:
             assert not legacy, (f"{path.name} has a CODE cell tagged `solution`, which Run All "
-                                "executes: make it a markdown solution cell (coord/COMMON.md)")
+                                "executes: make it a markdown solution cell (see the README)")
 
 
 @pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.name)
