@@ -9,7 +9,7 @@ kernel per lesson and with a different hash seed, through ``tests/offline_runner
   connection or host-name lookup, so an attempt fails the test even when a lesson catches the error.
   Where namespaces are unavailable (macOS, locked-down CI runners) the guard alone is used.
   ``CASPIAN_OFFLINE_MODE=guard`` forces the guard-only mode.
-* **tidy**: the lessons run from a scratch copy of the repository (its tracked and untracked,
+* **tidy**: each run works in its own scratch copy of the repository (its tracked and untracked,
   not-ignored files, staged into a fresh git index), so the check is not confused by someone
   editing the real checkout meanwhile; ``git status`` and the stat of every file in the copy must
   be unchanged after the runs (git-ignored folders such as ``output/`` may change).
@@ -136,13 +136,15 @@ def launch(notebooks: list[Path], hashseed: str, mode: str) -> subprocess.Popen:
 def runs(tmp_path_factory) -> dict:
     mode = offline_mode()
     selftest = selftest_notebook(tmp_path_factory.mktemp("offline"), mode)
-    repo = tmp_path_factory.mktemp("checkout")
-    has_git = scratch_copy(repo)
-    lessons = [repo / p.relative_to(ROOT) for p in LESSONS]
-    before = snapshot(repo) if has_git else None
+    # Each run gets its own copy, as each learner on a hub has their own home: two runs sharing
+    # one output/ folder would race on the files the lessons write there.
+    repos = [tmp_path_factory.mktemp("checkout") for _ in range(2)]
+    has_git = all([scratch_copy(repo) for repo in repos])
+    lessons = [[repo / p.relative_to(ROOT) for p in LESSONS] for repo in repos]
+    before = [snapshot(repo) for repo in repos] if has_git else None
     start = time.perf_counter()
     # Two runner processes side by side: the test suite runs on two cores.
-    procs = [launch([*lessons, selftest], "1", mode), launch(lessons, "2", mode)]
+    procs = [launch([*lessons[0], selftest], "1", mode), launch(lessons[1], "2", mode)]
     results = []
     for proc in procs:
         out, err = proc.communicate(timeout=TIMEOUT_S)
@@ -151,7 +153,8 @@ def runs(tmp_path_factory) -> dict:
         results.append({Path(k).name: v for k, v in json.loads(out).items()})
     seconds = time.perf_counter() - start
     return {"mode": mode, "a": results[0], "b": results[1], "selftest": selftest.name,
-            "before": before, "after": snapshot(repo) if has_git else None, "seconds": seconds}
+            "before": before, "after": [snapshot(repo) for repo in repos] if has_git else None,
+            "seconds": seconds}
 
 
 # ---- offline ---------------------------------------------------------------------------------
@@ -210,12 +213,14 @@ def test_static_download_detector_fires():
 # ---- tidy ------------------------------------------------------------------------------------
 
 def test_running_every_lesson_leaves_the_repository_tidy(runs):
-    before, after = runs["before"], runs["after"]
-    if before is None:
+    if runs["before"] is None:
         pytest.skip("git is not available: nothing to compare against")
-    new = sorted(set(after["status"].splitlines()) - set(before["status"].splitlines()))
-    touched = sorted(name for name, st in after["stats"].items()
-                     if before["stats"].get(name) != st)
+    new, touched = set(), set()
+    for before, after in zip(runs["before"], runs["after"], strict=True):
+        new |= set(after["status"].splitlines()) - set(before["status"].splitlines())
+        touched |= {name for name, st in after["stats"].items()
+                    if before["stats"].get(name) != st}
+    new, touched = sorted(new), sorted(touched)
     assert not new and not touched, (
         "running the lessons changed the repository (write to caspian.paths.output_dir(), which "
         f"is git-ignored): git status gained {new}; tracked files rewritten: {touched}")
