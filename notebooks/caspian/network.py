@@ -326,6 +326,13 @@ def _wrap(text: str, width: int = 14) -> str:
 _LABEL_OFFSETS = [(0, -1), (0, 1), (1, 0), (-1, 0), (1, -1), (-1, -1), (1, 1), (-1, 1)]
 """Directions tried for a label around its node, best first (below, above, right, left, …)."""
 
+_LABEL_DISTANCES = (4, 14, 28, 44, 62, 84, 108)
+"""How far from its marker's edge a label may sit, in points, nearest first."""
+
+_STEP_COST, _LINE_COST = 3, 25
+"""Score of moving a label one distance further out, and of letting it touch one line: a label
+goes up to eight steps further (with a leader line) rather than sit on a tie."""
+
 _ALIGN = {-1: ("right", "top"), 0: ("center", "center"), 1: ("left", "bottom")}
 
 
@@ -334,7 +341,7 @@ def place_labels(ax: Axes, points: dict[str, tuple[float, float]], texts: dict[s
                  priority: Iterable[str] | None = None) -> dict[str, plt.Annotation]:
     """Write each text next to its point where it hides no other label, node or line.
 
-    A greedy search: for each point (in ``priority`` order), try eight directions at three
+    A greedy search: for each point (in ``priority`` order), try eight directions at seven
     distances and keep the spot that overlaps the fewest already placed labels, other points and
     ``lines`` (polylines in data coordinates), preferring spots close to the point. Labels get
     a white halo. Deterministic: the same input gives the same picture.
@@ -375,8 +382,9 @@ def place_labels(ax: Axes, points: dict[str, tuple[float, float]], texts: dict[s
         if key not in points or key not in texts:
             continue
         best = None
-        for step, distance in enumerate((radius_pt + 4, radius_pt + 14, radius_pt + 28,
-                                                 radius_pt + 44, radius_pt + 62)):
+        for step, distance in enumerate(radius_pt + d for d in _LABEL_DISTANCES):
+            if best is not None and best[0] < _STEP_COST * step:
+                break  # nothing further out can score better than the spot already found
             for rank, (dx, dy) in enumerate(_LABEL_OFFSETS):
                 ha, va = _ALIGN[dx][0], _ALIGN[dy][1] if dy else "center"
                 note = ax.annotate(texts[key], points[key], xytext=(dx * distance, dy * distance),
@@ -390,8 +398,8 @@ def place_labels(ax: Axes, points: dict[str, tuple[float, float]], texts: dict[s
                 clash_lines = len(tree.query(poly, predicate="intersects")) if tree else 0
                 inside = ax.bbox.x0 <= box.x0 and box.x1 <= ax.bbox.x1 and \
                     ax.bbox.y0 <= box.y0 and box.y1 <= ax.bbox.y1
-                score = (1000 * clash_labels + 500 * clash_nodes + 10 * clash_lines
-                         + 50 * (not inside) + 3 * step + 0.1 * rank)
+                score = (1000 * clash_labels + 500 * clash_nodes + _LINE_COST * clash_lines
+                         + 50 * (not inside) + _STEP_COST * step + 0.1 * rank)
                 if best is None or score < best[0]:
                     best = (score, (dx * distance, dy * distance), ha, va, poly, step)
         _, offset, ha, va, poly, step = best
