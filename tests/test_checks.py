@@ -65,6 +65,13 @@ def test_unfinished_answer_is_friendly(unfinished, capsys):
     assert "no answer yet" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("ex_id", sorted(checks.registered()))
+def test_no_exercise_judges_an_untouched_answer(ex_id):
+    """`...` (the starter's placeholder) and None are 'not attempted' for every exercise."""
+    for unfinished in (..., None):
+        assert check(ex_id, unfinished, quiet=True).ok is None, ex_id
+
+
 def test_right_answer_says_why(capsys):
     assert check("00.1", 14)
     out = capsys.readouterr().out
