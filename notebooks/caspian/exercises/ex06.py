@@ -181,7 +181,7 @@ def _wrong_06_2() -> list:
     return figs
 
 
-@exercise("06.2", "How many independent voices?", wrong=_wrong_06_2,
+@exercise("06.2", "How many voices?", wrong=_wrong_06_2,
           expects="a matplotlib Figure", accepts=FIGURE)
 def _ex06_2(answer):
     from matplotlib.figure import Figure
@@ -225,7 +225,7 @@ def _ex06_2(answer):
         "axis of the bars' positions": (
             "voice" in category.casefold(),
             "says what it counts" if "voice" in category.casefold() else
-            "label it with what it counts (independent voices per event)"),
+            "label it with what it counts (voices per event)"),
         "axis of the bars' lengths": (
             bool(count.strip()), "labelled" if count.strip() else
             "label it (number of events)"),
@@ -254,8 +254,9 @@ FRAMING_READING: dict[str, str] = {
 """The course's reading of the five quoted phrases of the seed article in lesson 06."""
 
 FRAMING_REASONS: dict[str, str] = {
-    "A": ("'The Iranians allocated $150,000' has no 'said': the sum comes from Azerbaijan's "
-          "ministry (E014), but the sentence presents it as established."),
+    "A": ("'The Iranians allocated $150,000' has no 'said': the sum comes from press reports of "
+          "the case (E014), not from the ministry's statement, yet the sentence presents it as "
+          "established."),
     "B": ("'the mullahs' names Iran's government by its clergy, a word chosen to belittle; the "
           "events table names the actor (Iran, the IRGC) and says who alleges what."),
     "C": ("'according to Azerbaijani officials' names who makes the claim, as the events table "
@@ -369,8 +370,9 @@ REASONS: dict[int, str] = {
         "(E015)."),
     6: ("6: a summons is a public diplomatic act reported by several outlets (E015); the reason "
         "Iran gave for it is a claim."),
-    7: ("7: written without 'said', but the sum and the ringleader's contacts come from "
-        "Azerbaijan's ministry (E014): a statement written like a fact can rest on one party."),
+    7: ("7: written without 'said', but the ringleader's contacts come from Azerbaijan's "
+        "ministry and the sum from press reports (E014): a statement written like a fact can "
+        "rest on one party's word."),
     8: ("8: the article's thesis, drawn from the ministry's claim (2) and the US Treasury's "
         "allegation of 2011 (E011); the article does not say who in Iran trained the cell."),
 }
