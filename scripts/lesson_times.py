@@ -14,13 +14,14 @@ estimate; instructor notes are not read by learners). A word is a run of letters
 
 The value lives in ONE place, the notebook's metadata ``metadata.caspian.minutes``. ``--write``
 stores it there and rewrites what shows it: the first line under the notebook's "## Time to learn"
-heading ("NN minutes.") and the Time column of the README's lessons table. The course site's
-course map reads the metadata (scripts/build_site.py); tests/test_times.py checks they agree.
+heading ("NN minutes."), the Time column of the README's lessons table and the lesson's heading in
+the instructor guide ("### NN Title — NN minutes"). The course site's course map reads the metadata
+(scripts/build_site.py); tests/test_times.py checks they agree.
 
 Usage::
 
     python scripts/lesson_times.py                  # print each lesson's computed time
-    python scripts/lesson_times.py --write          # store it (metadata, notebook, README)
+    python scripts/lesson_times.py --write          # store it (metadata, notebook, README, guide)
     python scripts/lesson_times.py --write notebooks/03_timeline_of_plots.ipynb   # one lesson
 """
 
@@ -38,6 +39,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
+GUIDE = NOTEBOOKS / "instructor_guide.md"
+GUIDE_HEADING = re.compile(r"(?m)^(### (\d\d) [^\n]*? — )([^\n]*)$")
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 
 WORDS_PER_MINUTE = 150
@@ -185,6 +188,26 @@ def write_readme(times: dict[str, int], readme: Path = README) -> bool:
     return new != text
 
 
+def guide_rows(text: str) -> dict[str, str]:
+    """Lesson number ("03") → what the instructor guide's heading for it says after the dash."""
+    return {m[2]: m[3] for m in GUIDE_HEADING.finditer(text)}
+
+
+def write_guide(times: dict[str, int], guide: Path = GUIDE) -> bool:
+    """Rewrite the time in the instructor guide's "### NN Title — NN minutes" headings."""
+    text = guide.read_text(encoding="utf-8")
+    by_number = {name[:2]: minutes for name, minutes in times.items()}
+    missing = sorted(set(by_number) - set(guide_rows(text)))
+    if missing:
+        raise SystemExit(f"{guide.name}: no '### NN Title — NN minutes' heading for lesson(s) "
+                         f"{', '.join(missing)}; add one")
+    new = GUIDE_HEADING.sub(lambda m: m[1] + (f"{by_number[m[2]]} minutes" if m[2] in by_number
+                                             else m[3]), text)
+    if new != text:
+        guide.write_text(new, encoding="utf-8")
+    return new != text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
@@ -205,7 +228,9 @@ def main(argv: list[str] | None = None) -> int:
             write_notebook(path, est.minutes)
     if args.write:
         write_readme(times)
-        print("written: notebook metadata caspian.minutes, 'Time to learn' lines, README table")
+        write_guide(times)
+        print("written: notebook metadata caspian.minutes, 'Time to learn' lines, README table, "
+              "instructor guide headings")
     if over:
         print(f"over {MAX_MINUTES} minutes: {', '.join(over)} — cut or move material",
               file=sys.stderr)

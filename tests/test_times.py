@@ -106,6 +106,18 @@ def test_readme_table_shows_the_stored_times():
                                  f"metadata says {stored}: {FIX}")
 
 
+def test_instructor_guide_shows_the_stored_times():
+    guide = (ROOT / "notebooks" / "instructor_guide.md").read_text(encoding="utf-8")
+    rows = lesson_times.guide_rows(guide)
+    for path in TIMED:
+        number = path.name[:2]
+        assert number in rows, f"instructor_guide.md has no '### {number} Title — N minutes' heading"
+        stored = lesson_times.stored_minutes(read(path))
+        assert rows[number] == f"{stored} minutes", (
+            f"instructor_guide.md says {rows[number]!r} for lesson {number}, its metadata says "
+            f"{stored}: {FIX}")
+
+
 def test_site_course_map_shows_the_stored_times():
     build_site = _load("build_site")
     coursebuild = sys.modules["coursebuild"]
@@ -150,3 +162,7 @@ def test_write_updates_metadata_line_and_readme(tmp_path):
                       "| `notebooks/09_x.ipynb` | a thing | 25–40 min |\n", encoding="utf-8")
     lesson_times.write_readme({"09_x.ipynb": 35}, readme)
     assert "| `notebooks/09_x.ipynb` | a thing | 35 min |" in readme.read_text(encoding="utf-8")
+    guide = tmp_path / "instructor_guide.md"
+    guide.write_text("### 09 A thing — 30–40 minutes\n\ntext — 5 minutes\n", encoding="utf-8")
+    assert lesson_times.write_guide({"09_x.ipynb": 35}, guide)
+    assert guide.read_text(encoding="utf-8") == "### 09 A thing — 35 minutes\n\ntext — 5 minutes\n"
