@@ -111,7 +111,8 @@ def test_instructor_guide_shows_the_stored_times():
     rows = lesson_times.guide_rows(guide)
     for path in TIMED:
         number = path.name[:2]
-        assert number in rows, f"instructor_guide.md has no '### {number} Title — N minutes' heading"
+        assert number in rows, \
+            f"instructor_guide.md has no '### {number} Title — N minutes' heading"
         stored = lesson_times.stored_minutes(read(path))
         assert rows[number] == f"{stored} minutes", (
             f"instructor_guide.md says {rows[number]!r} for lesson {number}, its metadata says "
