@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from caspian import data, maps  # noqa: E402
+from caspian import classify, data, maps  # noqa: E402
 from caspian.checks import check, registered  # noqa: E402
 from caspian.exercises import ex04  # noqa: E402
 
@@ -86,11 +86,18 @@ def _choropleth(*, scheme="NaturalBreaks", legend=True, crs=METRIC, title=True):
     plotted = maps.load_countries().to_crs(crs).merge(counts, left_on="iso_a3",
                                                       right_index=True, how="left")
     fig, ax = plt.subplots()
-    kwargs = {"scheme": scheme, "k": 3} if scheme else {}
-    plotted.plot(ax=ax, column="foiled plots", legend=legend, cmap="Oranges",
+    column, kwargs = "foiled plots", {}
+    if scheme:
+        n = plotted["foiled plots"]
+        bounds = {"EqualInterval": [n.min() + (n.max() - n.min()) * i / 3 for i in (1, 2, 3)],
+                  "Quantiles": n.quantile([1 / 3, 2 / 3, 1]).tolist(),
+                  "NaturalBreaks": classify.natural_breaks(n, k=3).tolist()}[scheme]
+        plotted["class"] = pd.cut(n, [0, *bounds], labels=classify.count_labels(bounds))
+        column, kwargs = "class", {"categorical": True}
+    plotted.plot(ax=ax, column=column, legend=legend, cmap="Oranges",
                  missing_kwds={"color": "#eeeeee"}, **kwargs)
     if title:
-        ax.set_title("Foiled plots in the course's data are concentrated in Azerbaijan")
+        ax.set_title("Foiled plots in the course's data, by country")
     plt.close(fig)
     return fig, plotted
 

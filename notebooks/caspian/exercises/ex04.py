@@ -257,8 +257,9 @@ def foiled_per_country() -> pd.Series:
 HINT_04_4_TYPE = "give `(fig, plotted)`: your Figure and the GeoDataFrame you mapped."
 HINT_04_4_COLUMN = ("`plotted` needs a column with the number of foiled plots per country (merge "
                     "the counts into `countries_m` on `iso_a3`).")
-HINT_04_4_CLASSES = ("the legend shows no class bounds: pass `scheme=...`, `k=3` and `legend=True` "
-                     "to `plotted.plot(...)`.")
+HINT_04_4_CLASSES = ("the legend shows no class bounds: put each count in a class with `pd.cut` "
+                     "(labels from `classify.count_labels(bounds)`) and map that column with "
+                     "`categorical=True, legend=True`.")
 
 
 def _count_column(plotted: gpd.GeoDataFrame) -> str | None:
