@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from local_servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,12 +60,6 @@ def test_the_root_shim_hands_over_to_the_real_package():
     assert Path(data_dir) == ROOT / "data" and same == "True"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_make_lab_serves_the_root_and_opens_the_first_lesson(tmp_path):
     if not (ROOT / ".venv" / "bin" / "jupyter").exists():
         pytest.skip("make lab needs .venv (make venv)")
@@ -77,7 +70,7 @@ def test_make_lab_serves_the_root_and_opens_the_first_lesson(tmp_path):
     opened = tmp_path / "opened.txt"
     opener = tmp_path / "browser.sh"
     opener.write_text(f'echo "$1" > {shlex.quote(str(opened))}\n', encoding="utf-8")
-    port, token = _free_port(), os.urandom(8).hex()
+    port, token = free_port(), os.urandom(8).hex()
     extra = (f" --ServerApp.port={port} --ServerApp.port_retries=0"
              f" --IdentityProvider.token={token} --ServerApp.open_browser=True"
              f" --ServerApp.browser={shlex.quote(f'sh {opener} %s')}")
@@ -105,9 +98,4 @@ def test_make_lab_serves_the_root_and_opens_the_first_lesson(tmp_path):
             opened.read_text().strip().removeprefix("file:"))).read_text(encoding="utf-8")
         assert f"127.0.0.1:{port}/lab/tree/notebooks/00_start_here.ipynb" in redirect, redirect
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=30)
+        stop(server)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from local_servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -63,12 +62,6 @@ def test_install_merges_and_keeps_other_settings(tmp_path):
         install_lab_settings.install(tmp_path)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, token: str | None) -> tuple[int, dict]:
     request = urllib.request.Request(url)
     if token:
@@ -83,7 +76,7 @@ def _get(url: str, token: str | None) -> tuple[int, dict]:
 def served_defaults(prefix: Path, home: Path) -> dict:
     """Start JupyterLab on 127.0.0.1 (token on) reading ``prefix``'s settings overrides; return
     the notification plugin's defaults as the server sends them; stop the server."""
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "run"),
@@ -117,13 +110,7 @@ def served_defaults(prefix: Path, home: Path) -> dict:
         assert status == 200, f"GET {url}: HTTP {status}"
         return {name: spec.get("default") for name, spec in body["schema"]["properties"].items()}
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(10)
+        stop(server)
         assert server.returncode is not None, "the server is stopped"
 
 
